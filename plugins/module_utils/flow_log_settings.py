@@ -1,0 +1,364 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Desired flow-log settings: validation, normalisation and comparison.
+
+Pure logic, no AWS calls: everything here runs before the first API request, so bad
+input is rejected before anything is created. The flow-log modules and their unit
+tests share it.
+"""
+
+import re
+
+from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_format import FlowLogFormatError
+from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_format import normalize_format
+from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_format import parse_format
+
+TRANSIT_GATEWAY_TYPES = frozenset(["TransitGateway", "TransitGatewayAttachment"])
+
+RESOURCE_ID_PATTERNS = {
+    "VPC": re.compile(r"^vpc-[0-9a-f]{8,17}$"),
+    "Subnet": re.compile(r"^subnet-[0-9a-f]{8,17}$"),
+    "NetworkInterface": re.compile(r"^eni-[0-9a-f]{8,17}$"),
+    "TransitGateway": re.compile(r"^tgw-[0-9a-f]{8,17}$"),
+    "TransitGatewayAttachment": re.compile(r"^tgw-attach-[0-9a-f]{8,17}$"),
+}
+RESOURCE_ID_EXAMPLES = {
+    "VPC": "vpc-0123456789abcdef0",
+    "Subnet": "subnet-0123456789abcdef0",
+    "NetworkInterface": "eni-0123456789abcdef0",
+    "TransitGateway": "tgw-0123456789abcdef0",
+    "TransitGatewayAttachment": "tgw-attach-0123456789abcdef0",
+}
+
+# CreateFlowLogs accepts at most this many ResourceIds per call.
+MAX_RESOURCE_IDS = {"TransitGateway": 25, "TransitGatewayAttachment": 25}
+DEFAULT_MAX_RESOURCE_IDS = 1000
+
+AGGREGATION_INTERVALS = (60, 600)
+
+_PARTITION = r"arn:aws(?:-[a-z]+)*"
+ROLE_ARN = re.compile(r"^" + _PARTITION + r":iam::\d{12}:role/[\w+=,.@/-]{1,512}$")
+LOG_GROUP_NAME = re.compile(r"^[.\-_/#A-Za-z0-9]{1,512}$")
+LOG_GROUP_ARN = re.compile(
+    r"^" + _PARTITION + r":logs:(?P<region>[a-z0-9-]+):(?P<account>\d{12}):log-group:(?P<name>[.\-_/#A-Za-z0-9]{1,512}?)(?::\*)?$"
+)
+S3_ARN = re.compile(r"^" + _PARTITION + r":s3:::(?P<bucket>[^/]+)(?P<prefix>/.*)?$")
+S3_BUCKET_NAME = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
+FIREHOSE_ARN = re.compile(
+    r"^" + _PARTITION + r":firehose:(?P<region>[a-z0-9-]+):(?P<account>\d{12}):deliverystream/[A-Za-z0-9._-]{1,64}$"
+)
+
+DEFAULT_DESTINATION_OPTIONS = {"FileFormat": "plain-text", "HiveCompatiblePartitions": False, "PerHourPartition": False}
+
+# Names used in messages, keyed by the normalised setting.
+SETTING_LABELS = {
+    "log_format": "log_format",
+    "max_aggregation_interval": "max_aggregation_interval",
+    "deliver_logs_permission_arn": "deliver_logs_permission_arn",
+    "deliver_cross_account_role": "deliver_cross_account_role",
+    "destination_options": "destination_options",
+}
+
+
+class FlowLogSettingsError(ValueError):
+    """Raised with every problem found in the parameters, one per line."""
+
+    def __init__(self, problems):
+        self.problems = list(problems)
+        super(FlowLogSettingsError, self).__init__("; ".join(self.problems))
+
+
+def chunks(items, size):
+    """Split a list into lists of at most size items."""
+    return [items[i:i + size] for i in range(0, len(items), size)]
+
+
+def max_resource_ids(resource_type):
+    return MAX_RESOURCE_IDS.get(resource_type, DEFAULT_MAX_RESOURCE_IDS)
+
+
+def log_group_from_destination(log_destination):
+    """Log group name from a CloudWatch Logs ARN, with or without the ':*' suffix."""
+    match = LOG_GROUP_ARN.match(log_destination or "")
+    return match.group("name") if match else None
+
+
+def normalize_s3_destination(log_destination):
+    """Canonical S3 destination: 'arn:...:s3:::bucket[/prefix]' without trailing slashes."""
+    match = S3_ARN.match(log_destination or "")
+    if not match:
+        return log_destination
+    prefix = (match.group("prefix") or "").strip("/")
+    base = log_destination[: match.start("bucket")] + match.group("bucket")
+    return base + ("/" + prefix if prefix else "")
+
+
+def destination_key(log_destination_type, log_group_name=None, log_destination=None):
+    """What identifies a destination: the log group name, or the normalised ARN."""
+    if log_destination_type == "cloud-watch-logs":
+        return log_group_name or log_group_from_destination(log_destination)
+    if log_destination_type == "s3":
+        return normalize_s3_destination(log_destination)
+    return log_destination
+
+
+def _check_resources(params, problems):
+    resource_type = params["resource_type"]
+    ids = params.get("resource_ids") or []
+    pattern = RESOURCE_ID_PATTERNS[resource_type]
+    bad = [rid for rid in ids if not pattern.match(str(rid))]
+    if bad:
+        problems.append(
+            "resource_ids {0} do not look like {1} ids (expected e.g. {2})".format(
+                ", ".join(str(b) for b in bad), resource_type, RESOURCE_ID_EXAMPLES[resource_type]
+            )
+        )
+    seen, duplicates = set(), []
+    for rid in ids:
+        if rid in seen and rid not in duplicates:
+            duplicates.append(rid)
+        seen.add(rid)
+    if duplicates:
+        problems.append("resource_ids lists {0} more than once".format(", ".join(duplicates)))
+
+
+def _check_traffic_and_interval(params, problems):
+    resource_type = params["resource_type"]
+    is_tgw = resource_type in TRANSIT_GATEWAY_TYPES
+    if is_tgw and params.get("traffic_type"):
+        problems.append("traffic_type is not supported for resource_type {0}; omit it".format(resource_type))
+    interval = params.get("max_aggregation_interval")
+    if interval is not None and interval not in AGGREGATION_INTERVALS:
+        problems.append("max_aggregation_interval must be 60 or 600, got {0}".format(interval))
+    elif is_tgw and interval not in (None, 60):
+        problems.append("max_aggregation_interval must be 60 for resource_type {0}, got {1}".format(resource_type, interval))
+
+
+def _check_role_arn(name, value, problems):
+    if value is not None and not ROLE_ARN.match(value):
+        problems.append(
+            "{0} must be an IAM role ARN like arn:aws:iam::123456789012:role/flow-logs, got {1!r}".format(name, value)
+        )
+
+
+def _check_cloudwatch(params, problems, region):
+    group, arn = params.get("log_group_name"), params.get("log_destination")
+    if group and arn:
+        problems.append("log_group_name and log_destination are mutually exclusive; give one of them")
+    elif not group and not arn:
+        problems.append("log_destination_type cloud-watch-logs needs log_group_name or log_destination (a log group ARN)")
+    if group and not LOG_GROUP_NAME.match(group):
+        problems.append(
+            "log_group_name {0!r} is not a valid log group name (1-512 characters of A-Z a-z 0-9 . - _ / #)".format(group)
+        )
+    if arn:
+        match = LOG_GROUP_ARN.match(arn)
+        if not match:
+            problems.append(
+                "log_destination {0!r} is not a CloudWatch Logs log group ARN "
+                "(arn:aws:logs:REGION:ACCOUNT:log-group:NAME)".format(arn)
+            )
+        elif region and match.group("region") != region:
+            problems.append(
+                "log_destination {0!r} is in region {1}, but the flow logs are created in {2}".format(
+                    arn, match.group("region"), region
+                )
+            )
+    if params.get("state", "present") == "present" and not params.get("deliver_logs_permission_arn"):
+        problems.append(
+            "log_destination_type cloud-watch-logs needs deliver_logs_permission_arn (the IAM role VPC Flow Logs assumes)"
+        )
+
+
+def _check_s3(params, problems):
+    arn = params.get("log_destination")
+    if params.get("log_group_name"):
+        problems.append("log_group_name is only valid with log_destination_type cloud-watch-logs")
+    if params.get("deliver_logs_permission_arn"):
+        problems.append("deliver_logs_permission_arn is not applicable for s3 delivery; remove it")
+    if not arn:
+        problems.append("log_destination_type s3 needs log_destination (arn:aws:s3:::BUCKET[/PREFIX/])")
+        return
+    match = S3_ARN.match(arn)
+    if not match:
+        problems.append("log_destination {0!r} is not an S3 ARN (arn:aws:s3:::BUCKET[/PREFIX/])".format(arn))
+        return
+    if not S3_BUCKET_NAME.match(match.group("bucket")):
+        problems.append("log_destination {0!r} names an invalid bucket {1!r}".format(arn, match.group("bucket")))
+    prefix = (match.group("prefix") or "").strip("/")
+    if prefix.split("/")[0] == "AWSLogs":
+        problems.append("log_destination prefix may not be AWSLogs (AWS adds AWSLogs/ itself): {0!r}".format(arn))
+    if "//" in (match.group("prefix") or "").rstrip("/"):
+        problems.append("log_destination prefix {0!r} contains an empty path segment".format(arn))
+
+
+def _check_firehose(params, problems):
+    arn = params.get("log_destination")
+    if params.get("log_group_name"):
+        problems.append("log_group_name is only valid with log_destination_type cloud-watch-logs")
+    if not arn:
+        problems.append("log_destination_type kinesis-data-firehose needs log_destination (a delivery stream ARN)")
+    elif not FIREHOSE_ARN.match(arn):
+        problems.append(
+            "log_destination {0!r} is not a Firehose delivery stream ARN "
+            "(arn:aws:firehose:REGION:ACCOUNT:deliverystream/NAME)".format(arn)
+        )
+
+
+def _check_destination(params, problems, region):
+    destination_type = params["log_destination_type"]
+    if destination_type == "cloud-watch-logs":
+        _check_cloudwatch(params, problems, region)
+    elif destination_type == "s3":
+        _check_s3(params, problems)
+    else:
+        _check_firehose(params, problems)
+    if params.get("destination_options") and destination_type != "s3":
+        problems.append("destination_options are only valid with log_destination_type s3")
+    if params.get("deliver_cross_account_role") and destination_type != "kinesis-data-firehose":
+        problems.append("deliver_cross_account_role is only valid with log_destination_type kinesis-data-firehose")
+    _check_role_arn("deliver_logs_permission_arn", params.get("deliver_logs_permission_arn"), problems)
+    _check_role_arn("deliver_cross_account_role", params.get("deliver_cross_account_role"), problems)
+
+
+def _destination_options(params):
+    if params["log_destination_type"] != "s3":
+        return None
+    given = params.get("destination_options") or {}
+    options = dict(DEFAULT_DESTINATION_OPTIONS)
+    if given.get("file_format") is not None:
+        options["FileFormat"] = given["file_format"]
+    if given.get("hive_compatible_partitions") is not None:
+        options["HiveCompatiblePartitions"] = bool(given["hive_compatible_partitions"])
+    if given.get("per_hour_partition") is not None:
+        options["PerHourPartition"] = bool(given["per_hour_partition"])
+    return options
+
+
+def build_desired(params, region=None):
+    """Validate module parameters and return the normalised desired settings.
+
+    Raises FlowLogSettingsError listing every problem. No AWS call is made.
+    """
+    problems = []
+    if params.get("resource_type") not in RESOURCE_ID_PATTERNS:
+        raise FlowLogSettingsError(
+            ["resource_type must be one of {0}".format(", ".join(sorted(RESOURCE_ID_PATTERNS)))]
+        )
+    if not params.get("resource_ids"):
+        problems.append("resource_ids must list at least one {0} id".format(params["resource_type"]))
+    _check_resources(params, problems)
+    _check_traffic_and_interval(params, problems)
+    _check_destination(params, problems, region)
+    log_format = None
+    try:
+        # parse_format also refuses tag fields: this module sends no tag field specifications.
+        parse_format(params.get("log_format"))
+        log_format = normalize_format(params.get("log_format"))
+    except FlowLogFormatError as e:
+        problems.append(str(e))
+    if problems:
+        raise FlowLogSettingsError(problems)
+
+    resource_type = params["resource_type"]
+    is_tgw = resource_type in TRANSIT_GATEWAY_TYPES
+    interval = params.get("max_aggregation_interval")
+    if interval is None:
+        interval = 60 if is_tgw else 600
+    destination_type = params["log_destination_type"]
+    # Creating defaults to ALL; deleting without a traffic type matches any.
+    default_traffic = "ALL" if params.get("state", "present") == "present" else None
+    return {
+        "resource_type": resource_type,
+        "resource_ids": list(params.get("resource_ids") or []),
+        "traffic_type": None if is_tgw else (params.get("traffic_type") or default_traffic),
+        "log_destination_type": destination_type,
+        "log_group_name": params.get("log_group_name"),
+        "log_destination": params.get("log_destination"),
+        "destination": destination_key(destination_type, params.get("log_group_name"), params.get("log_destination")),
+        "deliver_logs_permission_arn": params.get("deliver_logs_permission_arn"),
+        "deliver_cross_account_role": params.get("deliver_cross_account_role"),
+        "log_format": log_format,
+        "max_aggregation_interval": interval,
+        "destination_options": _destination_options(params),
+    }
+
+
+def _existing_format(log_format):
+    """Normalise a format read from AWS; keep it verbatim if it has fields this catalogue lacks."""
+    try:
+        return normalize_format(log_format)
+    except FlowLogFormatError:
+        return " ".join((log_format or "").split())
+
+
+def normalize_existing(flow_log):
+    """The settings of a DescribeFlowLogs entry, in the shape build_desired returns."""
+    destination_type = flow_log.get("LogDestinationType") or "cloud-watch-logs"
+    options = None
+    if destination_type == "s3":
+        options = dict(DEFAULT_DESTINATION_OPTIONS)
+        options.update(flow_log.get("DestinationOptions") or {})
+    return {
+        "resource_id": flow_log.get("ResourceId"),
+        "traffic_type": flow_log.get("TrafficType"),
+        "log_destination_type": destination_type,
+        "destination": destination_key(destination_type, flow_log.get("LogGroupName"), flow_log.get("LogDestination")),
+        "deliver_logs_permission_arn": flow_log.get("DeliverLogsPermissionArn"),
+        "deliver_cross_account_role": flow_log.get("DeliverCrossAccountRole"),
+        "log_format": _existing_format(flow_log.get("LogFormat")),
+        "max_aggregation_interval": flow_log.get("MaxAggregationInterval") or 600,
+        "destination_options": options,
+    }
+
+
+def same_identity(existing, desired):
+    """A flow log is 'the same one' when resource, destination and traffic type match."""
+    return (
+        existing["log_destination_type"] == desired["log_destination_type"]
+        and existing["destination"] == desired["destination"]
+        and (existing["traffic_type"] or None) == (desired["traffic_type"] or None)
+    )
+
+
+def matches_filter(existing, desired):
+    """For state=absent: destination must match; traffic type only when one was given."""
+    if existing["log_destination_type"] != desired["log_destination_type"]:
+        return False
+    if existing["destination"] != desired["destination"]:
+        return False
+    return not desired.get("traffic_type") or existing["traffic_type"] == desired["traffic_type"]
+
+
+def differences(existing, desired):
+    """The immutable settings that differ, as (name, current, wanted) tuples."""
+    found = []
+    for key in SETTING_LABELS:
+        if (existing.get(key) or None) != (desired.get(key) or None):
+            found.append((SETTING_LABELS[key], existing.get(key), desired.get(key)))
+    return found
+
+
+def describe_differences(resource_id, flow_log_id, diffs):
+    parts = ["{0}: {1!r} -> {2!r}".format(name, current, wanted) for name, current, wanted in diffs]
+    return "{0} ({1}): {2}".format(resource_id, flow_log_id, "; ".join(parts))
+
+
+def create_request(desired):
+    """CreateFlowLogs keyword arguments shared by every batch (without ResourceIds)."""
+    request = {
+        "ResourceType": desired["resource_type"],
+        "LogDestinationType": desired["log_destination_type"],
+        "LogFormat": desired["log_format"],
+        "MaxAggregationInterval": desired["max_aggregation_interval"],
+    }
+    optional = {
+        "TrafficType": desired["traffic_type"],
+        "LogGroupName": desired["log_group_name"],
+        "LogDestination": desired["log_destination"],
+        "DeliverLogsPermissionArn": desired["deliver_logs_permission_arn"],
+        "DeliverCrossAccountRole": desired["deliver_cross_account_role"],
+        "DestinationOptions": desired["destination_options"],
+    }
+    request.update((key, value) for key, value in optional.items() if value)
+    return request

@@ -1,0 +1,581 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+DOCUMENTATION = r"""
+---
+module: ec2_vpc_flow_log
+short_description: Manage VPC flow logs on many resources at once
+version_added: 0.1.0
+description:
+  - Create, replace and delete VPC flow logs on VPCs, subnets, network interfaces, transit gateways
+    and transit gateway attachments, delivered to CloudWatch Logs, S3 or Kinesis Data Firehose.
+  - Many resources are handled in one task with one paginated C(DescribeFlowLogs) and one
+    C(CreateFlowLogs) per 1000 resources (25 for transit gateway types).
+  - A flow log is identified by its resource, its destination and its traffic type. When one exists with
+    the same settings nothing changes, except tags, which are reconciled in place.
+  - A flow log cannot be modified after creation. When the format, aggregation interval, delivery role,
+    cross-account role or destination options differ, the task fails and lists the differences,
+    unless O(overwrite=true), which creates the replacement first and deletes the old flow log only once
+    the new one exists, so a resource is never left without a flow log.
+  - Every parameter, including the custom log format, is validated before any API call.
+author:
+  - flowlogs.aws maintainers
+options:
+  state:
+    description:
+      - V(present) makes sure the flow logs exist with these settings.
+      - V(absent) deletes the flow logs on O(resource_ids) that go to the given destination (and have the given
+        O(traffic_type), when set), or the flow logs listed in O(flow_log_ids).
+    type: str
+    choices: [present, absent]
+    default: present
+  resource_type:
+    description:
+      - The type of the resources in O(resource_ids).
+    type: str
+    choices: [VPC, Subnet, NetworkInterface, TransitGateway, TransitGatewayAttachment]
+    default: VPC
+  resource_ids:
+    description:
+      - The resources to log, all of type O(resource_type). Ids must have the prefix of that type
+        (V(vpc-), V(subnet-), V(eni-), V(tgw-), V(tgw-attach-)).
+      - Required when O(state=present).
+    type: list
+    elements: str
+    aliases: [resource_id]
+  flow_log_ids:
+    description:
+      - With O(state=absent), delete exactly these flow logs.
+    type: list
+    elements: str
+  traffic_type:
+    description:
+      - The traffic to log. Defaults to V(ALL) for VPC, subnet and network interface flow logs.
+      - Not supported for transit gateway resource types.
+      - With O(state=absent), when omitted, flow logs of any traffic type on that destination are deleted.
+    type: str
+    choices: [ACCEPT, REJECT, ALL]
+  log_destination_type:
+    description:
+      - Where the flow log records are delivered.
+    type: str
+    choices: [cloud-watch-logs, s3, kinesis-data-firehose]
+    default: cloud-watch-logs
+  log_group_name:
+    description:
+      - The CloudWatch Logs log group. Only with O(log_destination_type=cloud-watch-logs).
+      - Mutually exclusive with O(log_destination).
+    type: str
+  log_destination:
+    description:
+      - The ARN of the destination. A log group ARN (a trailing V(:*) is ignored), an S3 bucket ARN with an
+        optional prefix (V(arn:aws:s3:::bucket/prefix/); the prefix may not be V(AWSLogs)), or a Firehose
+        delivery stream ARN.
+    type: str
+  deliver_logs_permission_arn:
+    description:
+      - The IAM role that VPC Flow Logs assumes to deliver to CloudWatch Logs (required there), or to a
+        Firehose stream in another account. Not applicable to S3.
+      - A role created moments ago may not be assumable yet; creation is retried for
+        O(role_propagation_timeout) seconds while AWS answers C(Unable to assume given IAM role).
+    type: str
+    aliases: [iam_role_arn]
+  deliver_cross_account_role:
+    description:
+      - The role in the destination account for cross-account Firehose delivery.
+    type: str
+  log_format:
+    description:
+      - The fields of each record, as C(${field}) tokens separated by single spaces.
+      - Omit it for the default format. Unknown fields fail with the nearest valid field name.
+    type: str
+  max_aggregation_interval:
+    description:
+      - The longest period, in seconds, over which a flow is captured into one record.
+      - Defaults to V(600), or V(60) for transit gateway types, which accept only V(60).
+    type: int
+    choices: [60, 600]
+  destination_options:
+    description:
+      - Options for S3 delivery. Only with O(log_destination_type=s3).
+    type: dict
+    suboptions:
+      file_format:
+        description: The format of the delivered objects.
+        type: str
+        choices: [plain-text, parquet]
+        default: plain-text
+      hive_compatible_partitions:
+        description: Use Hive-compatible S3 prefixes (C(aws-account-id=.../year=.../)).
+        type: bool
+        default: false
+      per_hour_partition:
+        description: Partition objects per hour instead of per day.
+        type: bool
+        default: false
+  overwrite:
+    description:
+      - Replace flow logs whose immutable settings differ from the requested ones.
+      - The replacement is created first; the old flow log is deleted only after it exists.
+    type: bool
+    default: false
+  wait:
+    description:
+      - Wait until the flow logs are active and fail if AWS reports a delivery error
+        (C(DeliverLogsErrorMessage), for example C(Access error)).
+    type: bool
+    default: false
+  wait_timeout:
+    description: How long to wait, in seconds, when O(wait=true).
+    type: int
+    default: 300
+  role_propagation_timeout:
+    description:
+      - How long, in seconds, to retry creation while AWS cannot yet assume a newly created delivery role.
+    type: int
+    default: 120
+notes:
+  - Flow logs with tag fields (C(${instance-tag}) and the like, version 11) need tag field specifications,
+    which this module does not send yet; such formats are rejected.
+  - Check mode reports exactly which flow logs would be created, replaced or deleted and changes nothing.
+  - Diff mode shows the flow logs before and after.
+extends_documentation_fragment:
+  - amazon.aws.common.modules
+  - amazon.aws.region.modules
+  - amazon.aws.tags
+  - amazon.aws.boto3
+"""
+
+EXAMPLES = r"""
+- name: Log rejected traffic of two VPCs to CloudWatch Logs
+  flowlogs.aws.ec2_vpc_flow_log:
+    resource_ids: [vpc-0123456789abcdef0, vpc-0fedcba9876543210]
+    traffic_type: REJECT
+    log_group_name: /aws/vpc-flow-logs/prod
+    deliver_logs_permission_arn: arn:aws:iam::123456789012:role/vpc-flow-logs-delivery
+    tags:
+      owner: network-team
+
+- name: Log every subnet to S3 as Parquet with Hive partitions per hour, in a custom format
+  flowlogs.aws.ec2_vpc_flow_log:
+    resource_type: Subnet
+    resource_ids: "{{ subnet_ids }}"
+    log_destination_type: s3
+    log_destination: arn:aws:s3:::central-flow-logs/prod/
+    log_format: "${version} ${vpc-id} ${subnet-id} ${srcaddr} ${dstaddr} ${srcport} ${dstport} ${protocol} ${bytes} ${action}"
+    max_aggregation_interval: 60
+    destination_options:
+      file_format: parquet
+      hive_compatible_partitions: true
+      per_hour_partition: true
+
+- name: Change the format of existing flow logs, replacing them without a gap
+  flowlogs.aws.ec2_vpc_flow_log:
+    resource_type: Subnet
+    resource_ids: "{{ subnet_ids }}"
+    log_destination_type: s3
+    log_destination: arn:aws:s3:::central-flow-logs/prod/
+    log_format: "${version} ${srcaddr} ${dstaddr} ${action} ${flow-direction}"
+    overwrite: true
+
+- name: Log a transit gateway (60 second aggregation, no traffic type)
+  flowlogs.aws.ec2_vpc_flow_log:
+    resource_type: TransitGateway
+    resource_ids: [tgw-0123456789abcdef0]
+    log_destination_type: s3
+    log_destination: arn:aws:s3:::central-flow-logs
+
+- name: Remove the flow logs of a VPC that go to a log group
+  flowlogs.aws.ec2_vpc_flow_log:
+    state: absent
+    resource_ids: [vpc-0123456789abcdef0]
+    log_group_name: /aws/vpc-flow-logs/prod
+"""
+
+RETURN = r"""
+flow_logs:
+  description:
+    - The flow logs, one per resource in O(resource_ids) (state present), or the flow logs deleted (state absent).
+    - In check mode, flow logs that would be created have no C(flow_log_id).
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    flow_log_id:
+      description: The flow log id.
+      type: str
+      sample: fl-0123456789abcdef0
+    resource_id:
+      description: The resource the flow log is on.
+      type: str
+      sample: vpc-0123456789abcdef0
+    traffic_type:
+      description: The logged traffic (absent for transit gateway types).
+      type: str
+      sample: ALL
+    log_destination_type:
+      description: The destination type.
+      type: str
+      sample: s3
+    log_destination:
+      description: The destination ARN.
+      type: str
+      sample: arn:aws:s3:::central-flow-logs/prod/
+    log_group_name:
+      description: The log group, for CloudWatch Logs destinations.
+      type: str
+      sample: /aws/vpc-flow-logs/prod
+    deliver_logs_permission_arn:
+      description: The delivery role.
+      type: str
+      sample: arn:aws:iam::123456789012:role/vpc-flow-logs-delivery
+    deliver_logs_status:
+      description: The delivery status, C(SUCCESS) or C(FAILED).
+      type: str
+      sample: SUCCESS
+    deliver_logs_error_message:
+      description: Why delivery failed, when it did.
+      type: str
+      sample: Access error
+    flow_log_status:
+      description: The flow log status.
+      type: str
+      sample: ACTIVE
+    log_format:
+      description: The record format.
+      type: str
+      sample: "${version} ${srcaddr} ${dstaddr} ${action}"
+    log_format_fields:
+      description: The fields of the record format, in order.
+      type: list
+      elements: str
+      sample: [version, srcaddr, dstaddr, action]
+    max_aggregation_interval:
+      description: The aggregation interval in seconds.
+      type: int
+      sample: 600
+    destination_options:
+      description: The S3 delivery options.
+      type: dict
+      sample: {file_format: parquet, hive_compatible_partitions: true, per_hour_partition: true}
+    creation_time:
+      description: When the flow log was created.
+      type: str
+      sample: "2026-11-24T06:15:49+00:00"
+    tags:
+      description: The flow log's tags.
+      type: dict
+      sample: {owner: network-team}
+created_flow_log_ids:
+  description: Flow logs created by this task (including replacements).
+  returned: always
+  type: list
+  elements: str
+  sample: [fl-0123456789abcdef0]
+deleted_flow_log_ids:
+  description: Flow logs deleted by this task (replaced or removed).
+  returned: always
+  type: list
+  elements: str
+  sample: [fl-0fedcba9876543210]
+replaced:
+  description: The resources whose flow log was replaced, with the settings that differed.
+  returned: always
+  type: list
+  elements: str
+  sample: ["subnet-0123456789abcdef0 (fl-0fedcba9876543210): log_format: '${version}' -> '${version} ${action}'"]
+"""
+
+from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_message
+from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
+
+from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_api import IAM_PROPAGATION_MESSAGE
+from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_api import apply_tag_changes
+from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_api import create_flow_logs
+from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_api import delete_flow_logs
+from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_api import delivery_errors
+from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_api import describe_flow_logs
+from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_api import ec2_client
+from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_api import format_flow_log
+from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_api import plan_tag_changes
+from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_api import wait_for_flow_logs
+from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_settings import FlowLogSettingsError
+from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_settings import build_desired
+from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_settings import describe_differences
+from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_settings import differences
+from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_settings import matches_filter
+from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_settings import max_resource_ids
+from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_settings import normalize_existing
+from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_settings import same_identity
+from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_settings import create_request
+
+
+def _tags(flow_log):
+    return {t["Key"]: t["Value"] for t in flow_log.get("Tags", [])}
+
+
+def _planned(desired, resource_id, tags):
+    """What a flow log about to be created looks like, for check mode and diffs."""
+    planned = {
+        "resource_id": resource_id,
+        "traffic_type": desired["traffic_type"],
+        "log_destination_type": desired["log_destination_type"],
+        "log_destination": desired["log_destination"],
+        "log_group_name": desired["log_group_name"],
+        "deliver_logs_permission_arn": desired["deliver_logs_permission_arn"],
+        "log_format": desired["log_format"],
+        "max_aggregation_interval": desired["max_aggregation_interval"],
+        "tags": tags or {},
+    }
+    if desired["destination_options"]:
+        options = desired["destination_options"]
+        planned["destination_options"] = {
+            "file_format": options["FileFormat"],
+            "hive_compatible_partitions": options["HiveCompatiblePartitions"],
+            "per_hour_partition": options["PerHourPartition"],
+        }
+    return {k: v for k, v in planned.items() if v is not None}
+
+
+class FlowLogManager:
+    """Describe what exists, compute the change, stop in check mode, then act."""
+
+    def __init__(self, module):
+        self.module = module
+        self.params = module.params
+        self.results = {"changed": False, "flow_logs": [], "created_flow_log_ids": [],
+                        "deleted_flow_log_ids": [], "replaced": []}
+        self.desired = None
+        # With explicit flow_log_ids only the ids matter: there are no settings to check.
+        if not (self.params["state"] == "absent" and self.params.get("flow_log_ids")):
+            try:
+                self.desired = build_desired(self.params, region=module.region)
+            except FlowLogSettingsError as e:
+                module.fail_json(msg="Invalid flow log parameters: {0}".format(e), problems=e.problems)
+        self.client = ec2_client(module)
+
+    def exit(self):
+        self.module.exit_json(**self.results)
+
+    # ---- present -----------------------------------------------------------------------------
+
+    def _existing_by_resource(self):
+        existing = {}
+        found = describe_flow_logs(self.client, filters={"resource-id": self.desired["resource_ids"]})
+        for flow_log in found:
+            existing.setdefault(flow_log["ResourceId"], []).append(flow_log)
+        return existing
+
+    def _plan(self, existing):
+        """Classify every resource: unchanged (with its flow log), conflict, or missing."""
+        unchanged, conflicts, missing = {}, {}, []
+        for resource_id in self.desired["resource_ids"]:
+            same, other = None, None
+            for flow_log in existing.get(resource_id, []):
+                current = normalize_existing(flow_log)
+                if not same_identity(current, self.desired):
+                    continue
+                if not differences(current, self.desired):
+                    same = same or flow_log
+                else:
+                    other = other or (flow_log, differences(current, self.desired))
+            if same:
+                unchanged[resource_id] = same
+            elif other:
+                conflicts[resource_id] = other
+            else:
+                missing.append(resource_id)
+        return unchanged, conflicts, missing
+
+    def ensure_present(self):
+        existing = self._existing_by_resource()
+        unchanged, conflicts, missing = self._plan(existing)
+        described = [describe_differences(rid, fl["FlowLogId"], diffs) for rid, (fl, diffs) in conflicts.items()]
+        if conflicts and not self.params["overwrite"]:
+            self.module.fail_json(
+                msg="Flow logs exist with different settings, which AWS cannot change in place; "
+                "set overwrite: true to replace them (no change was made): " + " | ".join(described),
+                conflicts=described,
+            )
+        to_set, to_unset = plan_tag_changes(
+            {fl["FlowLogId"]: _tags(fl) for fl in unchanged.values()}, self.params["tags"], self.params["purge_tags"]
+        )
+        to_create = missing + list(conflicts)
+        self.results["replaced"] = described
+        changed = bool(to_create or to_set or to_unset)
+        if self.module._diff:
+            self.results["diff"] = self._diff(unchanged, conflicts, missing)
+        if self.module.check_mode:
+            self.results["changed"] = changed
+            self.results["flow_logs"] = self._check_mode_result(unchanged, to_create)
+            return
+        created, unsuccessful = self._create(to_create)
+        self.results["created_flow_log_ids"] = list(created.values())
+        # Only now that the replacements exist are the flow logs they replace retired.
+        old_ids = [conflicts[rid][0]["FlowLogId"] for rid in created if rid in conflicts]
+        if old_ids:
+            self._delete(old_ids)
+        self.results["deleted_flow_log_ids"] = old_ids
+        if unsuccessful:
+            self._fail_unsuccessful(unsuccessful, created, len(to_create))
+        apply_tag_changes(self.client, to_set, to_unset)
+        self.results["changed"] = changed
+        self._collect_result(unchanged, created, to_set or to_unset)
+
+    def _fail_unsuccessful(self, unsuccessful, created, requested):
+        errors = ["{0}: {1} {2}".format(u["resource_id"], u["code"], u["message"]) for u in unsuccessful]
+        self.results["changed"] = bool(created)
+        self.module.fail_json(
+            msg="AWS did not create flow logs for {0} of {1} resources (existing flow logs on them were kept): {2}".format(
+                len(unsuccessful), requested, "; ".join(errors)),
+            unsuccessful=unsuccessful,
+            **self.results
+        )
+
+    def _create(self, resource_ids):
+        """Create flow logs; returns ({resource_id: flow_log_id}, unsuccessful entries)."""
+        if not resource_ids:
+            return {}, []
+        try:
+            created, unsuccessful = create_flow_logs(
+                self.client,
+                create_request(self.desired),
+                resource_ids,
+                max_resource_ids(self.desired["resource_type"]),
+                tags=self.params["tags"],
+                propagation_timeout=self.params["role_propagation_timeout"],
+            )
+        except is_boto3_error_message(IAM_PROPAGATION_MESSAGE) as e:
+            self.module.fail_json_aws(
+                e, msg="VPC Flow Logs could not assume {0} within {1}s; check its trust policy".format(
+                    self.desired["deliver_logs_permission_arn"], self.params["role_propagation_timeout"])
+            )
+        except Exception as e:  # pylint: disable=broad-except
+            self.module.fail_json_aws(e, msg="Failed to create flow logs (no existing flow log was deleted)")
+        return dict(created), unsuccessful
+
+    def _delete(self, flow_log_ids):
+        try:
+            unsuccessful = delete_flow_logs(self.client, flow_log_ids)
+        except Exception as e:  # pylint: disable=broad-except
+            self.module.fail_json_aws(e, msg="Failed to delete flow logs {0}".format(", ".join(flow_log_ids)))
+        if unsuccessful:
+            self.module.fail_json(msg="AWS did not delete some flow logs", unsuccessful=unsuccessful)
+
+    def _collect_result(self, unchanged, created, tags_changed):
+        """Read back only what changed; unchanged flow logs are already described."""
+        fresh_ids = list(created.values())
+        if tags_changed:
+            fresh_ids += [fl["FlowLogId"] for fl in unchanged.values()]
+        fresh = {}
+        if fresh_ids:
+            if self.params["wait"] and created:
+                current = wait_for_flow_logs(self.client, fresh_ids, self.params["wait_timeout"])
+            else:
+                current = describe_flow_logs(self.client, flow_log_ids=fresh_ids)
+            fresh = {fl["FlowLogId"]: fl for fl in current}
+        by_resource = {}
+        for resource_id, flow_log in unchanged.items():
+            by_resource[resource_id] = fresh.get(flow_log["FlowLogId"], flow_log)
+        for resource_id, flow_log_id in created.items():
+            if flow_log_id in fresh:
+                by_resource[resource_id] = fresh[flow_log_id]
+        ordered = [by_resource[rid] for rid in self.desired["resource_ids"] if rid in by_resource]
+        self.results["flow_logs"] = [format_flow_log(fl) for fl in ordered]
+        if self.params["wait"]:
+            failed = delivery_errors(ordered)
+            if failed:
+                self.module.fail_json(
+                    msg="Flow log delivery failed: " + "; ".join(
+                        "{0} on {1}: {2}".format(f["flow_log_id"], f["resource_id"], f["deliver_logs_error_message"])
+                        for f in failed),
+                    delivery_errors=failed,
+                    **self.results
+                )
+
+    def _check_mode_result(self, unchanged, to_create):
+        result = {rid: format_flow_log(fl) for rid, fl in unchanged.items()}
+        for resource_id in to_create:
+            result[resource_id] = _planned(self.desired, resource_id, self.params["tags"])
+        return [result[rid] for rid in self.desired["resource_ids"] if rid in result]
+
+    def _diff(self, unchanged, conflicts, missing):
+        before = [format_flow_log(fl) for fl in unchanged.values()] + [
+            format_flow_log(fl) for fl, _ in conflicts.values()]
+        after = [format_flow_log(fl) for fl in unchanged.values()] + [
+            _planned(self.desired, rid, self.params["tags"]) for rid in list(conflicts) + missing]
+        return {"before": {"flow_logs": before}, "after": {"flow_logs": after}}
+
+    # ---- absent ------------------------------------------------------------------------------
+
+    def ensure_absent(self):
+        if self.params.get("flow_log_ids"):
+            targets = describe_flow_logs(self.client, flow_log_ids=self.params["flow_log_ids"])
+        else:
+            found = describe_flow_logs(self.client, filters={"resource-id": self.desired["resource_ids"]})
+            targets = [fl for fl in found if matches_filter(normalize_existing(fl), self.desired)]
+        ids = [fl["FlowLogId"] for fl in targets]
+        self.results["changed"] = bool(ids)
+        self.results["flow_logs"] = [format_flow_log(fl) for fl in targets]
+        if self.module._diff:
+            self.results["diff"] = {"before": {"flow_logs": self.results["flow_logs"]}, "after": {"flow_logs": []}}
+        if self.module.check_mode or not ids:
+            return
+        self._delete(ids)
+        self.results["deleted_flow_log_ids"] = ids
+
+
+def main():
+    argument_spec = dict(
+        state=dict(type="str", default="present", choices=["present", "absent"]),
+        resource_type=dict(
+            type="str", default="VPC",
+            choices=["VPC", "Subnet", "NetworkInterface", "TransitGateway", "TransitGatewayAttachment"],
+        ),
+        resource_ids=dict(type="list", elements="str", aliases=["resource_id"]),
+        flow_log_ids=dict(type="list", elements="str"),
+        traffic_type=dict(type="str", choices=["ACCEPT", "REJECT", "ALL"]),
+        log_destination_type=dict(
+            type="str", default="cloud-watch-logs", choices=["cloud-watch-logs", "s3", "kinesis-data-firehose"]
+        ),
+        log_group_name=dict(type="str"),
+        log_destination=dict(type="str"),
+        deliver_logs_permission_arn=dict(type="str", aliases=["iam_role_arn"]),
+        deliver_cross_account_role=dict(type="str"),
+        log_format=dict(type="str"),
+        max_aggregation_interval=dict(type="int", choices=[60, 600]),
+        destination_options=dict(
+            type="dict",
+            options=dict(
+                file_format=dict(type="str", default="plain-text", choices=["plain-text", "parquet"]),
+                hive_compatible_partitions=dict(type="bool", default=False),
+                per_hour_partition=dict(type="bool", default=False),
+            ),
+        ),
+        overwrite=dict(type="bool", default=False),
+        wait=dict(type="bool", default=False),
+        wait_timeout=dict(type="int", default=300),
+        role_propagation_timeout=dict(type="int", default=120),
+        tags=dict(type="dict", aliases=["resource_tags"]),
+        purge_tags=dict(type="bool", default=True),
+    )
+    module = AnsibleAWSModule(
+        argument_spec=argument_spec,
+        supports_check_mode=True,
+        mutually_exclusive=[("log_group_name", "log_destination"), ("flow_log_ids", "resource_ids")],
+        required_if=[
+            ("state", "present", ("resource_ids",)),
+            ("state", "absent", ("resource_ids", "flow_log_ids"), True),
+        ],
+    )
+    manager = FlowLogManager(module)
+    if module.params["state"] == "present":
+        manager.ensure_present()
+    else:
+        manager.ensure_absent()
+    manager.exit()
+
+
+if __name__ == "__main__":
+    main()
