@@ -1,0 +1,209 @@
+"""The emulator serves what the collection needs: Glue, Athena and S3 flow-log options.
+
+LocalStack's free edition has no Glue or Athena and drops flow-log DestinationOptions;
+tests/localstack/extension fills those gaps (see tests/localstack/README.md).  These
+tests prove, through the public API on the one endpoint in AWS_URL, that the gaps are
+filled: what is written is read back equal.  The assertions hold for real AWS too
+(they state AWS's behaviour, not the emulator's), so the extension cannot drift into
+answers the collection would never see there.
+"""
+
+import os
+import uuid
+
+import boto3
+import pytest
+from botocore.exceptions import ClientError
+
+pytestmark = pytest.mark.localstack
+
+REGION = "us-east-1"
+
+
+@pytest.fixture(scope="module")
+def client():
+    url = os.environ.get("AWS_URL")
+    if not url:
+        pytest.skip("AWS_URL is not set: these tests need a running LocalStack "
+                    "(tests/localstack/localstack.sh start prints the export line)")
+    session = boto3.session.Session(aws_access_key_id="test", aws_secret_access_key="test",
+                                    region_name=REGION)
+    return lambda service: session.client(service, endpoint_url=url)
+
+
+@pytest.fixture
+def name():
+    return "flowlogs_it_" + uuid.uuid4().hex[:12]
+
+
+def _table_input(table, columns, parameters, location):
+    return {
+        "Name": table,
+        "TableType": "EXTERNAL_TABLE",
+        "Parameters": parameters,
+        "PartitionKeys": [
+            {"Name": "year", "Type": "string"},
+            {"Name": "month", "Type": "string"},
+            {"Name": "day", "Type": "string"},
+            {"Name": "hour", "Type": "string"},
+        ],
+        "StorageDescriptor": {
+            "Columns": columns,
+            "Location": location,
+            "InputFormat": "org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat",
+            "OutputFormat": "org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat",
+            "SerdeInfo": {
+                "SerializationLibrary": "org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe",
+                "Parameters": {"serialization.format": "1"},
+            },
+        },
+    }
+
+
+def test_glue_catalogue_round_trip(client, name):
+    glue = client("glue")
+    database, table = name, "vpc_flow_logs"
+    location = "s3://{0}/AWSLogs/".format(name.replace("_", "-"))
+    columns = [
+        {"Name": "version", "Type": "int"},
+        {"Name": "account_id", "Type": "string"},
+        {"Name": "srcaddr", "Type": "string"},
+        {"Name": "protocol", "Type": "bigint"},
+    ]
+    parameters = {
+        "EXTERNAL": "TRUE",
+        "classification": "parquet",
+        "projection.enabled": "true",
+        "projection.year.type": "integer",
+        "projection.year.range": "2020,2040",
+    }
+    glue.create_database(DatabaseInput={"Name": database, "Description": "flowlogs.aws test"})
+    try:
+        glue.create_table(DatabaseName=database, TableInput=_table_input(table, columns, parameters, location))
+        got = glue.get_table(DatabaseName=database, Name=table)["Table"]
+        assert got["Name"] == table
+        assert got["DatabaseName"] == database
+        assert got["TableType"] == "EXTERNAL_TABLE"
+        assert got["StorageDescriptor"]["Columns"] == columns
+        assert got["StorageDescriptor"]["Location"] == location
+        assert [k["Name"] for k in got["PartitionKeys"]] == ["year", "month", "day", "hour"]
+        assert got["Parameters"] == parameters
+
+        # An update (as when the flow-log format changes) replaces columns and parameters.
+        columns2 = columns + [{"Name": "pkt_srcaddr", "Type": "string"}]
+        parameters2 = dict(parameters, **{"projection.year.range": "2021,2041"})
+        glue.update_table(DatabaseName=database, TableInput=_table_input(table, columns2, parameters2, location))
+        got = glue.get_table(DatabaseName=database, Name=table)["Table"]
+        assert got["StorageDescriptor"]["Columns"] == columns2
+        assert got["Parameters"] == parameters2
+
+        glue.delete_table(DatabaseName=database, Name=table)
+        with pytest.raises(ClientError) as err:
+            glue.get_table(DatabaseName=database, Name=table)
+        assert err.value.response["Error"]["Code"] == "EntityNotFoundException"
+    finally:
+        try:
+            glue.delete_table(DatabaseName=database, Name=table)
+        except ClientError:
+            pass
+        glue.delete_database(Name=database)
+    with pytest.raises(ClientError) as err:
+        glue.get_database(Name=database)
+    assert err.value.response["Error"]["Code"] == "EntityNotFoundException"
+
+
+def test_athena_workgroup_and_named_queries_round_trip(client, name):
+    athena = client("athena")
+    workgroup = name.replace("_", "-")
+    output = "s3://{0}/athena-results/".format(workgroup)
+    athena.create_work_group(
+        Name=workgroup,
+        Description="flowlogs.aws test",
+        Configuration={
+            "ResultConfiguration": {"OutputLocation": output},
+            "EnforceWorkGroupConfiguration": True,
+        },
+        Tags=[{"Key": "project", "Value": "flowlogs"}],
+    )
+    try:
+        got = athena.get_work_group(WorkGroup=workgroup)["WorkGroup"]
+        assert got["Name"] == workgroup
+        assert got["State"] == "ENABLED"
+        assert got["Description"] == "flowlogs.aws test"
+        assert got["Configuration"]["ResultConfiguration"]["OutputLocation"] == output
+        assert got["Configuration"]["EnforceWorkGroupConfiguration"] is True
+
+        query = "SELECT srcaddr, dstaddr, action FROM {0}.vpc_flow_logs LIMIT 10".format(name)
+        query_id = athena.create_named_query(
+            Name="top-talkers", Description="who talks most", Database=name,
+            QueryString=query, WorkGroup=workgroup,
+        )["NamedQueryId"]
+        assert athena.list_named_queries(WorkGroup=workgroup)["NamedQueryIds"] == [query_id]
+        batch = athena.batch_get_named_query(NamedQueryIds=[query_id])
+        assert batch["UnprocessedNamedQueryIds"] == []
+        assert len(batch["NamedQueries"]) == 1
+        named = batch["NamedQueries"][0]
+        assert named["NamedQueryId"] == query_id
+        assert named["Name"] == "top-talkers"
+        assert named["Description"] == "who talks most"
+        assert named["Database"] == name
+        assert named["QueryString"] == query
+        assert named["WorkGroup"] == workgroup
+
+        athena.delete_named_query(NamedQueryId=query_id)
+        assert athena.list_named_queries(WorkGroup=workgroup)["NamedQueryIds"] == []
+    finally:
+        athena.delete_work_group(WorkGroup=workgroup, RecursiveDeleteOption=True)
+    with pytest.raises(ClientError) as err:
+        athena.get_work_group(WorkGroup=workgroup)
+    assert err.value.response["Error"]["Code"] == "InvalidRequestException"
+
+
+@pytest.fixture
+def vpc_and_bucket(client, name):
+    ec2, s3 = client("ec2"), client("s3")
+    vpc_id = ec2.create_vpc(CidrBlock="10.99.0.0/16")["Vpc"]["VpcId"]
+    bucket = name.replace("_", "-")
+    s3.create_bucket(Bucket=bucket)
+    yield vpc_id, bucket
+    left = ec2.describe_flow_logs(Filters=[{"Name": "resource-id", "Values": [vpc_id]}])["FlowLogs"]
+    if left:
+        ec2.delete_flow_logs(FlowLogIds=[fl["FlowLogId"] for fl in left])
+    ec2.delete_vpc(VpcId=vpc_id)
+    s3.delete_bucket(Bucket=bucket)
+
+
+def _create_s3_flow_log(ec2, vpc_id, destination, **extra):
+    result = ec2.create_flow_logs(ResourceType="VPC", ResourceIds=[vpc_id], TrafficType="ALL",
+                                  LogDestinationType="s3", LogDestination=destination, **extra)
+    assert result["Unsuccessful"] == []
+    (flow_log_id,) = result["FlowLogIds"]
+    (flow_log,) = ec2.describe_flow_logs(FlowLogIds=[flow_log_id])["FlowLogs"]
+    return flow_log
+
+
+def test_s3_flow_log_destination_options_round_trip(client, vpc_and_bucket):
+    ec2 = client("ec2")
+    vpc_id, bucket = vpc_and_bucket
+    options = {"FileFormat": "parquet", "HiveCompatiblePartitions": True, "PerHourPartition": True}
+    log_format = "${version} ${account-id} ${srcaddr} ${dstaddr} ${action} ${flow-direction}"
+    flow_log = _create_s3_flow_log(
+        ec2, vpc_id, "arn:aws:s3:::{0}/parquet/".format(bucket),
+        DestinationOptions=options, LogFormat=log_format, MaxAggregationInterval=60,
+        TagSpecifications=[{"ResourceType": "vpc-flow-log", "Tags": [{"Key": "Name", "Value": bucket}]}],
+    )
+    assert flow_log["DestinationOptions"] == options
+    assert flow_log["LogDestinationType"] == "s3"
+    assert flow_log["LogFormat"] == log_format
+    assert flow_log["MaxAggregationInterval"] == 60
+    assert flow_log["Tags"] == [{"Key": "Name", "Value": bucket}]
+
+
+def test_s3_flow_log_destination_options_default(client, vpc_and_bucket):
+    """Without DestinationOptions, AWS reports its defaults for an S3 flow log."""
+    ec2 = client("ec2")
+    vpc_id, bucket = vpc_and_bucket
+    flow_log = _create_s3_flow_log(ec2, vpc_id, "arn:aws:s3:::{0}/text/".format(bucket))
+    assert flow_log["DestinationOptions"] == {
+        "FileFormat": "plain-text", "HiveCompatiblePartitions": False, "PerHourPartition": False,
+    }

@@ -1,0 +1,19 @@
+"""Test-only LocalStack extension for the flowlogs.aws collection.
+
+Why this exists: the collection's ``athena`` role manages a Glue table and Athena
+workgroups/named queries, and its ``flow_logs`` role reads back S3 flow-log
+DestinationOptions.  The free edition of LocalStack (the emulator the test suite
+runs against) has no Glue or Athena provider, and its EC2 flow logs forget
+DestinationOptions.  moto, which LocalStack already bundles, implements Glue's
+catalogue and most of Athena's bookkeeping, so this package:
+
+* ``providers``: registers ``glue:default`` and ``athena:default`` providers that
+  dispatch every operation to moto (``athena`` adds the few operations moto lacks);
+* ``flow_logs``: at LocalStack start, patches EC2 CreateFlowLogs/DescribeFlowLogs
+  so that DestinationOptions (and DeliverCrossAccountRole) round-trip.
+
+This is test infrastructure only.  The collection's roles, modules and plugins
+never import it and do not depend on it; on real AWS none of it is needed.
+"""
+
+__version__ = "0.1.0"

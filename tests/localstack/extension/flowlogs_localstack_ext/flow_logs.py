@@ -1,0 +1,128 @@
+"""Make EC2 flow logs keep DestinationOptions and DeliverCrossAccountRole.
+
+Emulator gap: on LocalStack 4.13.1 ``CreateFlowLogs`` accepts ``DestinationOptions``
+(FileFormat, HiveCompatiblePartitions, PerHourPartition) and
+``DeliverCrossAccountRole``, but the moto model behind it never stores them, so
+``DescribeFlowLogs`` omits both.  Real AWS always returns DestinationOptions for
+flow logs delivered to S3 (defaults: plain-text, false, false) and returns
+DeliverCrossAccountRole when one was given.  The collection's ``flow_logs`` role
+compares these fields to decide whether a flow log must be replaced, so the
+emulator has to keep them.
+
+Where things live (LocalStack 4.13.1 / moto-ext 5.1.54):
+
+* ``localstack.services.ec2.provider.Ec2Provider.create_flow_logs`` validates the
+  request, then hands it to moto (``call_moto`` / ``call_moto_with_request``) and
+  gets back the new FlowLogIds;
+* ``moto.ec2.models.flow_logs.FlowLogs`` is the stored object (no field for either
+  option);
+* ``moto.ec2.responses.flow_logs.DESCRIBE_FLOW_LOGS_RESPONSE`` is the XML template
+  that DescribeFlowLogs renders (moto serves DescribeFlowLogs; LocalStack does not
+  override it).
+
+The patch, applied once by an ``on_infra_start`` hook (so it is in place before the
+first request, whichever service that request is for):
+
+1. wraps ``Ec2Provider.create_flow_logs`` to copy the two request fields onto the
+   moto FlowLogs objects it created;
+2. (while at it) for CloudWatch Logs destinations given as a log-group ARN,
+   reports DeliverLogsStatus SUCCESS when that group exists (see
+   ``_fix_cloudwatch_delivery_status``);
+3. adds ``<destinationOptions>`` (for ``s3`` destinations, filled with AWS's
+   defaults where not given) and ``<deliverCrossAccountRole>`` to the describe
+   template.
+
+Test infrastructure only; see the package docstring.
+"""
+
+import logging
+
+from localstack.runtime import hooks
+
+LOG = logging.getLogger(__name__)
+
+# Inserted right after this line of moto's DescribeFlowLogs item template.
+_ANCHOR = "<flowLogId>{{ flow_log.id }}</flowLogId>"
+_EXTRA = """
+      {% if flow_log.log_destination_type == "s3" %}
+        {% set opts = flow_log.flowlogs_destination_options or {} %}
+        <destinationOptions>
+          <fileFormat>{{ opts.get("FileFormat") or "plain-text" }}</fileFormat>
+          <hiveCompatiblePartitions>{{ "true" if opts.get("HiveCompatiblePartitions") else "false" }}</hiveCompatiblePartitions>
+          <perHourPartition>{{ "true" if opts.get("PerHourPartition") else "false" }}</perHourPartition>
+        </destinationOptions>
+      {% endif %}
+      {% if flow_log.flowlogs_deliver_cross_account_role %}
+        <deliverCrossAccountRole>{{ flow_log.flowlogs_deliver_cross_account_role }}</deliverCrossAccountRole>
+      {% endif %}"""
+
+
+def _fix_cloudwatch_delivery_status(flow_log, context) -> None:
+    """moto checks that the log group exists only when it is named by LogGroupName.
+
+    Given as ``LogDestination`` (a log-group ARN) instead, moto looks up ``None``
+    and marks an existing group's flow log DeliverLogsStatus FAILED ("Access
+    error").  Look the group up by the name in the ARN instead.
+    """
+    if flow_log.log_destination_type != "cloud-watch-logs" or flow_log.log_group_name:
+        return
+    if flow_log.deliver_logs_status != "FAILED" or not flow_log.log_destination:
+        return
+    from moto.logs.models import logs_backends
+
+    # arn:aws:logs:<region>:<account>:log-group:<name>[:*]
+    parts = flow_log.log_destination.split(":")
+    if len(parts) < 7 or parts[5] != "log-group":
+        return
+    name = parts[6]
+    if name in logs_backends[context.account_id][context.region].groups:
+        flow_log.deliver_logs_status = "SUCCESS"
+        flow_log.deliver_logs_error_message = None
+
+
+# Priority above LocalStack's eager service loading (0), so that even with
+# EAGER_SERVICE_LOADING=1 the EC2 dispatch table is built from the patched method.
+@hooks.on_infra_start(priority=50)
+def flowlogs_patch_flow_log_destination_options():
+    from localstack.services.ec2.provider import Ec2Provider
+    from localstack.utils.patch import patch
+    from moto.ec2.models import ec2_backends
+    from moto.ec2.models.flow_logs import FlowLogs
+    from moto.ec2.responses import flow_logs as moto_responses
+
+    if getattr(FlowLogs, "flowlogs_destination_options", "unset") != "unset":
+        return  # already applied
+
+    template = moto_responses.DESCRIBE_FLOW_LOGS_RESPONSE
+    if _ANCHOR not in template:
+        # A different moto: do not guess, leave it unpatched and say so in the log.
+        LOG.warning("flowlogs extension: moto's DescribeFlowLogs template changed; "
+                    "DestinationOptions will not round-trip")
+        return
+
+    # Class-level defaults: flow logs created any other way (CloudFormation, or
+    # before the patch) render as if the options had been left out.
+    FlowLogs.flowlogs_destination_options = None
+    FlowLogs.flowlogs_deliver_cross_account_role = None
+    moto_responses.DESCRIBE_FLOW_LOGS_RESPONSE = template.replace(_ANCHOR, _ANCHOR + _EXTRA, 1)
+
+    # localstack.utils.patch keeps the @handler metadata (functools.wraps), so the
+    # EC2 dispatch table still maps CreateFlowLogs to this method.
+    @patch(Ec2Provider.create_flow_logs)
+    def create_flow_logs(fn, self, context, request, **kwargs):
+        response = fn(self, context, request, **kwargs)
+        options = request.get("DestinationOptions")
+        role = request.get("DeliverCrossAccountRole")
+        backend = ec2_backends[context.account_id][context.region]
+        for flow_log_id in response.get("FlowLogIds") or []:
+            flow_log = backend.flow_logs.get(flow_log_id)
+            if flow_log is None:
+                continue
+            if options:
+                flow_log.flowlogs_destination_options = dict(options)
+            if role:
+                flow_log.flowlogs_deliver_cross_account_role = role
+            _fix_cloudwatch_delivery_status(flow_log, context)
+        return response
+
+    LOG.debug("flowlogs extension: flow-log DestinationOptions patch applied")
