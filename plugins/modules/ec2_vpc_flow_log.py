@@ -390,12 +390,15 @@ class FlowLogManager:
 
     def ensure_present(self):
         existing = self._existing_by_resource()
+        self._known_ids = set(fl["FlowLogId"] for fls in existing.values() for fl in fls)
         unchanged, conflicts, missing = self._plan(existing)
         described = [describe_differences(rid, fl["FlowLogId"], diffs) for rid, (fl, diffs) in conflicts.items()]
         if conflicts and not self.params["overwrite"]:
+            shown = described[:5] + (["... and {0} more (see conflicts)".format(len(described) - 5)]
+                                     if len(described) > 5 else [])
             self.module.fail_json(
                 msg="Flow logs exist with different settings, which AWS cannot change in place; "
-                "set overwrite: true to replace them (no change was made): " + " | ".join(described),
+                "set overwrite: true to replace them (no change was made): " + " | ".join(shown),
                 conflicts=described,
             )
         to_set, to_unset = plan_tag_changes(
@@ -452,8 +455,26 @@ class FlowLogManager:
                     self.desired["deliver_logs_permission_arn"], self.params["role_propagation_timeout"])
             )
         except Exception as e:  # pylint: disable=broad-except
-            self.module.fail_json_aws(e, msg="Failed to create flow logs (no existing flow log was deleted)")
+            # A refused call may still have created flow logs for some resources: report them.
+            self.results["created_flow_log_ids"] = self._created_since(resource_ids)
+            self.module.fail_json_aws(
+                e, msg="Failed to create flow logs (no existing flow log was deleted)", **self.results
+            )
         return dict(created), unsuccessful
+
+    def _created_since(self, resource_ids):
+        """Flow logs with the desired identity and settings on resource_ids that were not there before."""
+        try:
+            found = describe_flow_logs(self.client, filters={"resource-id": resource_ids})
+        except Exception:  # pylint: disable=broad-except
+            return []
+        known = self._known_ids
+        return [
+            fl["FlowLogId"] for fl in found
+            if fl["FlowLogId"] not in known
+            and same_identity(normalize_existing(fl), self.desired)
+            and not differences(normalize_existing(fl), self.desired)
+        ]
 
     def _delete(self, flow_log_ids):
         try:

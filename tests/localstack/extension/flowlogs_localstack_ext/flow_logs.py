@@ -28,7 +28,13 @@ first request, whichever service that request is for):
 2. (while at it) for CloudWatch Logs destinations given as a log-group ARN,
    reports DeliverLogsStatus SUCCESS when that group exists (see
    ``_fix_cloudwatch_delivery_status``);
-3. adds ``<destinationOptions>`` (for ``s3`` destinations, filled with AWS's
+3. makes moto's duplicate check compare the whole configuration, as AWS does
+   ("There is an existing Flow Log with the same configuration and log
+   destination"): moto raises FlowLogAlreadyExists whenever resource, log group
+   and destination match, whatever the traffic type, format, interval or options,
+   which would make a create-before-delete replacement impossible to test (see
+   ``_same_configuration``);
+4. adds ``<destinationOptions>`` (for ``s3`` destinations, filled with AWS's
    defaults where not given) and ``<deliverCrossAccountRole>`` to the describe
    template.
 
@@ -36,6 +42,7 @@ Test infrastructure only; see the package docstring.
 """
 
 import logging
+import threading
 
 from localstack.runtime import hooks
 
@@ -80,6 +87,45 @@ def _fix_cloudwatch_delivery_status(flow_log, context) -> None:
         flow_log.deliver_logs_error_message = None
 
 
+_DEFAULT_FORMAT = (
+    "${version} ${account-id} ${interface-id} ${srcaddr} ${dstaddr} ${srcport} ${dstport} "
+    "${protocol} ${packets} ${bytes} ${start} ${end} ${action} ${log-status}"
+)
+_DEFAULT_OPTIONS = {"FileFormat": "plain-text", "HiveCompatiblePartitions": False, "PerHourPartition": False}
+
+# The configuration of the CreateFlowLogs request being served by this thread.
+_creating = threading.local()
+
+
+def _options(options):
+    merged = dict(_DEFAULT_OPTIONS)
+    merged.update({k: v for k, v in (options or {}).items() if v is not None})
+    merged["HiveCompatiblePartitions"] = str(merged["HiveCompatiblePartitions"]).lower() == "true"
+    merged["PerHourPartition"] = str(merged["PerHourPartition"]).lower() == "true"
+    return merged
+
+
+def _request_configuration(request):
+    return {
+        "traffic_type": request.get("TrafficType"),
+        "log_format": request.get("LogFormat") or _DEFAULT_FORMAT,
+        "max_aggregation_interval": int(request.get("MaxAggregationInterval") or 600),
+        "deliver_logs_permission_arn": request.get("DeliverLogsPermissionArn"),
+        "options": _options(request.get("DestinationOptions")),
+    }
+
+
+def _same_configuration(flow_log, configuration) -> bool:
+    """Whether an existing moto flow log has the configuration being created."""
+    return (
+        flow_log.traffic_type == configuration["traffic_type"]
+        and (flow_log.log_format or _DEFAULT_FORMAT) == configuration["log_format"]
+        and int(flow_log.max_aggregation_interval or 600) == configuration["max_aggregation_interval"]
+        and flow_log.deliver_logs_permission_arn == configuration["deliver_logs_permission_arn"]
+        and _options(flow_log.flowlogs_destination_options) == configuration["options"]
+    )
+
+
 # Priority above LocalStack's eager service loading (0), so that even with
 # EAGER_SERVICE_LOADING=1 the EC2 dispatch table is built from the patched method.
 @hooks.on_infra_start(priority=50)
@@ -88,6 +134,7 @@ def flowlogs_patch_flow_log_destination_options():
     from localstack.utils.patch import patch
     from moto.ec2.models import ec2_backends
     from moto.ec2.models.flow_logs import FlowLogs
+    from moto.ec2.models.flow_logs import FlowLogsBackend
     from moto.ec2.responses import flow_logs as moto_responses
 
     if getattr(FlowLogs, "flowlogs_destination_options", "unset") != "unset":
@@ -108,9 +155,23 @@ def flowlogs_patch_flow_log_destination_options():
 
     # localstack.utils.patch keeps the @handler metadata (functools.wraps), so the
     # EC2 dispatch table still maps CreateFlowLogs to this method.
+    # moto's duplicate check calls describe_flow_logs() with no arguments while a
+    # create is in progress: show it only the flow logs with the same configuration.
+    @patch(FlowLogsBackend.describe_flow_logs)
+    def describe_flow_logs(fn, self, flow_log_ids=None, filters=None):
+        found = fn(self, flow_log_ids, filters)
+        configuration = getattr(_creating, "configuration", None)
+        if configuration is None or flow_log_ids or filters:
+            return found
+        return [flow_log for flow_log in found if _same_configuration(flow_log, configuration)]
+
     @patch(Ec2Provider.create_flow_logs)
     def create_flow_logs(fn, self, context, request, **kwargs):
-        response = fn(self, context, request, **kwargs)
+        _creating.configuration = _request_configuration(request)
+        try:
+            response = fn(self, context, request, **kwargs)
+        finally:
+            _creating.configuration = None
         options = request.get("DestinationOptions")
         role = request.get("DeliverCrossAccountRole")
         backend = ec2_backends[context.account_id][context.region]
