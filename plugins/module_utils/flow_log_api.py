@@ -175,7 +175,8 @@ def format_flow_log(flow_log):
     result = camel_dict_to_snake_dict(flow_log, ignore_list=["Tags"])
     result["tags"] = boto3_tag_list_to_ansible_dict(flow_log.get("Tags", []))
     try:
-        result["log_format_fields"] = parse_format(flow_log.get("LogFormat"))
+        # Tag fields are legitimate in a format AWS accepted: do not ask for their specifications.
+        result["log_format_fields"] = parse_format(flow_log.get("LogFormat"), tag_field_specifications=True)
     except FlowLogFormatError:
         # A field newer than this collection's catalogue: report the raw tokens.
         result["log_format_fields"] = [t.strip("${}") for t in (flow_log.get("LogFormat") or "").split()]
