@@ -43,6 +43,18 @@ def flow_log_fields(log_format, tag_field_specifications=None):
     return parse_format(log_format, tag_field_specifications)
 
 
+def flow_log_format_problems(log_format, tag_field_specifications=None):
+    """Every problem of a log format as a list of messages; empty when the format is valid.
+
+    Unlike flow_log_fields it never raises, so a playbook can name the variable at fault.
+    """
+    try:
+        parse_format(log_format, tag_field_specifications)
+    except FlowLogFormatError as error:
+        return list(getattr(error, "problems", None) or [str(error)])
+    return []
+
+
 @_filter_errors
 def flow_log_normalize(log_format):
     """Canonical form of a log format; None gives the default format string."""
@@ -83,6 +95,7 @@ class FilterModule(object):
     def filters(self):
         return {
             "flow_log_fields": flow_log_fields,
+            "flow_log_format_problems": flow_log_format_problems,
             "flow_log_normalize": flow_log_normalize,
             "flow_log_version": flow_log_version,
             "flow_log_athena_columns": flow_log_athena_columns,

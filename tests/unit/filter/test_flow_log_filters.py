@@ -33,12 +33,12 @@ def filter_error(name, *args, **kwargs):
 
 def test_filter_names():
     assert sorted(FILTERS) == [
-        "flow_log_athena_columns", "flow_log_fields", "flow_log_insights_parse",
+        "flow_log_athena_columns", "flow_log_fields", "flow_log_format_problems", "flow_log_insights_parse",
         "flow_log_normalize", "flow_log_parse_record", "flow_log_version"]
 
 
 @pytest.mark.parametrize("name", [
-    "flow_log_athena_columns", "flow_log_fields", "flow_log_insights_parse",
+    "flow_log_athena_columns", "flow_log_fields", "flow_log_format_problems", "flow_log_insights_parse",
     "flow_log_normalize", "flow_log_parse_record", "flow_log_version"])
 def test_every_filter_has_a_doc_sidecar(name):
     with open(os.path.join(FILTER_DIR, name + ".yml")) as handle:
@@ -138,3 +138,14 @@ def test_parse_record_rejects_non_boolean_typed():
     with pytest.raises(AnsibleFilterError) as caught:
         FILTERS["flow_log_parse_record"]("1", "${version}", typed="maybe")
     assert str(caught.value).startswith("typed must be a boolean, got 'maybe'")
+
+
+def test_format_problems_lists_every_problem_without_raising():
+    problems = FilterModule().filters()["flow_log_format_problems"]
+    assert problems("${version} ${srcaddr}") == []
+    found = problems("${version} ${srcadr} ${version}")
+    assert any("did you mean ${srcaddr}" in p for p in found)
+    assert any("duplicate" in p for p in found)
+    assert len(found) == 2
+    assert problems("${version} ${instance-tag}") != []
+    assert problems("${version} ${instance-tag}", [{"resource_type": "instance", "tag_keys": ["a"]}]) == []
