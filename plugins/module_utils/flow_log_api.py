@@ -11,6 +11,7 @@ import time
 import uuid
 
 from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
+from ansible.module_utils.common.text.converters import to_text
 
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_message
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
@@ -148,6 +149,8 @@ def plan_tag_changes(current_by_id, desired_tags, purge_tags):
     to_set, to_unset = {}, {}
     if desired_tags is None:
         return to_set, to_unset
+    # AWS stores tag values as strings: compare (and send) the text form, like compare_aws_tags.
+    desired_tags = dict((k, to_text(v)) for k, v in desired_tags.items())
     for flow_log_id, current in current_by_id.items():
         current = current or {}
         add = frozenset((k, v) for k, v in desired_tags.items() if current.get(k) != v)

@@ -203,6 +203,12 @@ def _check_firehose(params, problems):
             "log_destination {0!r} is not a Firehose delivery stream ARN "
             "(arn:aws:firehose:REGION:ACCOUNT:deliverystream/NAME)".format(arn)
         )
+    # CreateFlowLogs requires DeliverLogsPermissionArn whenever delivery crosses accounts.
+    if params.get("deliver_cross_account_role") and not params.get("deliver_logs_permission_arn"):
+        problems.append(
+            "deliver_cross_account_role needs deliver_logs_permission_arn (the source-account role "
+            "VPC Flow Logs assumes for cross-account Firehose delivery)"
+        )
 
 
 def _check_destination(params, problems, region):
