@@ -85,9 +85,10 @@ def create_flow_logs(client, request, resource_ids, max_ids, tags=None, propagat
     propagation_timeout seconds. Other errors are returned (or raised) at once.
     """
     created, unsuccessful = [], []
+    # One time budget for the whole task, not per batch.
+    deadline = time.monotonic() + propagation_timeout
     for batch in chunks(list(resource_ids), max_ids):
         pending = batch
-        deadline = time.monotonic() + propagation_timeout
         delay = 2
         while pending:
             kwargs = dict(request, ResourceIds=pending, ClientToken=str(uuid.uuid4()))

@@ -323,7 +323,8 @@ def same_identity(existing, desired):
     return (
         existing["log_destination_type"] == desired["log_destination_type"]
         and existing["destination"] == desired["destination"]
-        and (existing["traffic_type"] or None) == (desired["traffic_type"] or None)
+        # Transit gateway flow logs have no traffic type: any reported one is not part of the identity.
+        and (desired["traffic_type"] is None or existing["traffic_type"] == desired["traffic_type"])
     )
 
 

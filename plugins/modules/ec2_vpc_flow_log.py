@@ -20,7 +20,7 @@ description:
     the new one exists, so a resource is never left without a flow log.
   - Every parameter, including the custom log format, is validated before any API call.
 author:
-  - flowlogs.aws maintainers
+  - flowlogs.aws maintainers (@flowlogs)
 options:
   state:
     description:
@@ -450,9 +450,11 @@ class FlowLogManager:
                 propagation_timeout=self.params["role_propagation_timeout"],
             )
         except is_boto3_error_message(IAM_PROPAGATION_MESSAGE) as e:
+            self.results["created_flow_log_ids"] = self._created_since(resource_ids)
             self.module.fail_json_aws(
                 e, msg="VPC Flow Logs could not assume {0} within {1}s; check its trust policy".format(
-                    self.desired["deliver_logs_permission_arn"], self.params["role_propagation_timeout"])
+                    self.desired["deliver_logs_permission_arn"], self.params["role_propagation_timeout"]),
+                **self.results
             )
         except Exception as e:  # pylint: disable=broad-except
             # A refused call may still have created flow logs for some resources: report them.
@@ -499,9 +501,10 @@ class FlowLogManager:
         by_resource = {}
         for resource_id, flow_log in unchanged.items():
             by_resource[resource_id] = fresh.get(flow_log["FlowLogId"], flow_log)
-        for resource_id, flow_log_id in created.items():
+        # Key new flow logs by the resource AWS reports for them, not by response order.
+        for flow_log_id in created.values():
             if flow_log_id in fresh:
-                by_resource[resource_id] = fresh[flow_log_id]
+                by_resource[fresh[flow_log_id]["ResourceId"]] = fresh[flow_log_id]
         ordered = [by_resource[rid] for rid in self.desired["resource_ids"] if rid in by_resource]
         self.results["flow_logs"] = [format_flow_log(fl) for fl in ordered]
         if self.params["wait"]:
@@ -523,7 +526,7 @@ class FlowLogManager:
 
     def _diff(self, unchanged, conflicts, missing):
         before = [format_flow_log(fl) for fl in unchanged.values()] + [
-            format_flow_log(fl) for fl, _ in conflicts.values()]
+            format_flow_log(pair[0]) for pair in conflicts.values()]
         after = [format_flow_log(fl) for fl in unchanged.values()] + [
             _planned(self.desired, rid, self.params["tags"]) for rid in list(conflicts) + missing]
         return {"before": {"flow_logs": before}, "after": {"flow_logs": after}}

@@ -756,6 +756,9 @@ def test_transit_gateway_identity_has_no_traffic_type():
     assert current["traffic_type"] is None
     assert same_identity(current, desired)
     assert differences(current, desired) == []
+    # Should AWS report a traffic type for a transit gateway flow log, it is still the same one.
+    reported = normalize_existing(described_s3(ResourceId=TGW, TrafficType="ALL", MaxAggregationInterval=60))
+    assert same_identity(reported, desired)
 
 
 def test_matches_filter_for_absent():
