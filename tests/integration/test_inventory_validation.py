@@ -1,0 +1,95 @@
+"""Bad inventory values stop flowlogs.aws.site before any resource is created.
+
+Each case overrides one part of the LocalStack inventory with --extra-vars, runs the
+site playbook against LocalStack, and checks that it failed with a message naming the
+variable, and (through the API) that nothing was created.
+"""
+
+import os
+
+import pytest
+
+from conftest import ROOT
+from conftest import run_playbook
+
+pytestmark = pytest.mark.localstack
+
+INVENTORY = os.path.join(ROOT, "inventories", "localstack")
+NAME = "flowlogs-badinv"
+CWL = {"name": "cloudwatch", "type": "cloud-watch-logs", "log_group_name": "/flowlogs-badinv/vpc"}
+S3 = {"name": "archive", "type": "s3", "bucket_name": "flowlogs-badinv-archive"}
+FLOW = {"name": "vpc", "demo_resources": "vpc", "destination": "cloudwatch"}
+
+
+def _vars(**overrides):
+    values = {
+        "flowlogs_name": NAME,
+        "flowlogs_tags": {"managed-by": "flowlogs.aws", "project": NAME},
+        "flowlogs_demo_vpc": {"enabled": True, "cidr": "10.40.0.0/16", "ssh_cidr": "198.51.100.0/24"},
+        "flowlogs_destinations": [CWL, S3],
+        "flowlogs_flow_logs": [FLOW],
+    }
+    values.update(overrides)
+    return values
+
+
+CASES = {
+    "unknown destination type": (
+        _vars(flowlogs_destinations=[dict(CWL, type="kinesis")]),
+        ["flowlogs_destinations", "type", "kinesis"],
+    ),
+    "invalid retention": (
+        _vars(flowlogs_destinations=[dict(CWL, retention_days=42), S3]),
+        ["flowlogs_destinations", "retention_days", "42"],
+    ),
+    "malformed CIDR": (
+        _vars(flowlogs_demo_vpc={"enabled": True, "cidr": "10.40.0.0/33", "ssh_cidr": "198.51.100.0/24"}),
+        ["flowlogs_demo_vpc", "cidr", "10.40.0.0/33"],
+    ),
+    "malformed SSH CIDR": (
+        _vars(flowlogs_demo_vpc={"enabled": True, "cidr": "10.40.0.0/16", "ssh_cidr": "anywhere"}),
+        ["flowlogs_demo_vpc", "ssh_cidr", "anywhere"],
+    ),
+    "unknown format field": (
+        _vars(flowlogs_flow_logs=[dict(FLOW, log_format="${version} ${srcadr} ${action}")]),
+        ["flowlogs_flow_logs[vpc].log_format", "did you mean ${srcaddr}"],
+    ),
+    "missing role for CloudWatch Logs": (
+        _vars(flowlogs_delivery_role={"create": False}),
+        ["flowlogs_delivery_role", "need a delivery role"],
+    ),
+    "unknown destination name": (
+        _vars(flowlogs_flow_logs=[dict(FLOW, destination="nowhere")]),
+        ["flowlogs_flow_logs[vpc]", "nowhere"],
+    ),
+    "S3 options on a CloudWatch destination": (
+        _vars(flowlogs_flow_logs=[dict(FLOW, file_format="parquet")]),
+        ["flowlogs_flow_logs[vpc]", "file_format"],
+    ),
+    "bucket prefix AWSLogs": (
+        _vars(flowlogs_destinations=[CWL, dict(S3, prefix="AWSLogs")]),
+        ["flowlogs_destinations[archive]", "AWSLogs"],
+    ),
+    "KMS key id instead of ARN": (
+        _vars(flowlogs_destinations=[dict(CWL, kms_key_arn="1234abcd-12ab-34cd-56ef-1234567890ab"), S3]),
+        ["flowlogs_destinations[cloudwatch]", "kms_key_arn"],
+    ),
+}
+
+
+def _nothing_created(aws):
+    ec2, logs, s3 = aws("ec2"), aws("logs"), aws("s3")
+    vpcs = ec2.describe_vpcs(Filters=[{"Name": "tag:project", "Values": [NAME]}])["Vpcs"]
+    groups = logs.describe_log_groups(logGroupNamePrefix="/flowlogs-badinv")["logGroups"]
+    buckets = [b["Name"] for b in s3.list_buckets()["Buckets"] if b["Name"].startswith("flowlogs-badinv")]
+    return vpcs == [] and groups == [] and buckets == []
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_bad_inventory_stops_before_any_resource(case, aws):
+    extra_vars, expected = CASES[case]
+    proc = run_playbook("flowlogs.aws.site", extra_vars, "-i", INVENTORY)
+    assert proc.returncode != 0, proc.stdout[-3000:]
+    for text in expected:
+        assert text in proc.stdout, "{0!r} not in output:\n{1}".format(text, proc.stdout[-3000:])
+    assert _nothing_created(aws)
