@@ -1,0 +1,513 @@
+# -*- coding: utf-8 -*-
+# Copyright: Contributors to the flowlogs.aws collection
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""IAM, S3 bucket and KMS key policy documents for VPC Flow Logs delivery.
+
+Pure functions: standard library only, no AWS call, Python 3.8 or later. They return
+policy documents as dicts (``json.dumps`` them for an API) and raise
+:class:`FlowLogPolicyError` (a ``ValueError``) naming every bad input at once.
+
+The documents follow what AWS documents for VPC Flow Logs, tightened where scanners
+(Security Hub, CIS, checkov, trivy) and field experience ask for it:
+
+* Delivery role (CloudWatch Logs), awsdocs amazon-vpc-user-guide ``flow-logs-cwl.md``:
+  the trust policy carries the confused-deputy conditions ``aws:SourceAccount`` and
+  ``aws:SourceArn`` (``vpc-flow-log/*`` because flow-log ids are not known before the
+  role is needed); the permissions are scoped to the log groups (the group ARN **and**
+  ``ARN:*``: without ``:*`` CreateLogStream is denied and the flow log sits in "Access
+  error"), never ``Resource: "*"`` and never ``logs:CreateLogGroup`` (with it, the service
+  silently re-creates a deleted group, without retention or KMS key).
+* S3 bucket policy, ``flow-logs-s3.md#flow-logs-s3-permissions``: AWSLogDeliveryWrite and
+  AWSLogDeliveryAclCheck for ``delivery.logs.amazonaws.com`` with ``aws:SourceAccount`` and
+  ``aws:SourceArn`` conditions, plus the Security Hub S3.5 / CIS deny of plain HTTP. The
+  policy is meant to be written by us *before* CreateFlowLogs: when the caller may
+  Put/GetBucketPolicy, AWS otherwise attaches its own policy, which "overwrites any
+  existing policy attached to the bucket".
+* KMS key policy statements for an SSE-KMS bucket (``delivery.logs.amazonaws.com``, the V1
+  vended-logs form that VPC flow logs use) and for a KMS-encrypted log group
+  (``logs.REGION.amazonaws.com`` limited by the ``kms:EncryptionContext:aws:logs:arn``
+  encryption context). In a key policy ``"Resource": "*"`` means "this key": it is the
+  only form KMS accepts there, not a wildcard grant.
+"""
+
+import re
+
+POLICY_VERSION = "2012-10-17"
+
+DELIVERY_ROLE_PRINCIPAL = "vpc-flow-logs.amazonaws.com"
+LOG_DELIVERY_PRINCIPAL = "delivery.logs.amazonaws.com"
+
+# The actions AWS documents for the delivery role, minus logs:CreateLogGroup.
+#
+# logs:DescribeLogGroups: the Service Authorization Reference lists no resource type for
+# it (since June 2023), so IAM can only grant it on "*"; scoped to log-group ARNs, as
+# here, the statement grants it nowhere. We keep it scoped anyway, least privilege first:
+# flow-log delivery writes with CreateLogStream, PutLogEvents and DescribeLogStreams on
+# the group and does not need to list the account's groups (terraform-aws-vpc scopes the
+# same four actions to the group since PR #1088 and delivery works), while "*" would
+# reveal every log group name of the account and is flagged by checkov CKV_AWS_355 and
+# trivy AVD-AWS-0057. The action stays in the list so the policy reads like AWS's.
+DELIVERY_ROLE_ACTIONS = (
+    "logs:CreateLogStream",
+    "logs:PutLogEvents",
+    "logs:DescribeLogGroups",
+    "logs:DescribeLogStreams",
+)
+
+# KMS actions, verbatim from the CloudWatch Logs user guide.
+S3_DELIVERY_KMS_ACTIONS = (
+    "kms:Encrypt",
+    "kms:Decrypt",
+    "kms:ReEncrypt*",
+    "kms:GenerateDataKey*",
+    "kms:DescribeKey",
+)
+LOG_GROUP_KMS_ACTIONS = (
+    "kms:Encrypt*",
+    "kms:Decrypt*",
+    "kms:ReEncrypt*",
+    "kms:GenerateDataKey*",
+    "kms:Describe*",
+)
+
+ACCOUNT_ID = re.compile(r"^[0-9]{12}$")
+REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+-[0-9]+$")
+PARTITION = re.compile(r"^aws(-[a-z]+)*$")
+LOG_GROUP_NAME = re.compile(r"^[.\-_/#A-Za-z0-9]{1,512}$")
+LOG_GROUP_ARN = re.compile(
+    r"^arn:(?P<partition>aws(?:-[a-z]+)*):logs:(?P<region>[a-z]{2}(?:-[a-z]+)+-[0-9]+):"
+    r"(?P<account>[0-9]{12}):log-group:(?P<name>[.\-_/#A-Za-z0-9]{1,512})(?::\*)?$"
+)
+BUCKET_NAME = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
+IPV4 = re.compile(r"^[0-9]{1,3}(\.[0-9]{1,3}){3}$")
+# Prefix segments: S3 "safe" key characters only, so that no prefix can act as a policy
+# wildcard ("*", "?") or break the ARN.
+PREFIX_SEGMENT = re.compile(r"^[A-Za-z0-9!_.'()=-]+$")
+HIVE_CHOICES = (False, True, "both")
+
+
+class FlowLogPolicyError(ValueError):
+    """Invalid input for a policy document; ``problems`` lists every problem found."""
+
+    def __init__(self, problems):
+        if isinstance(problems, str):
+            problems = [problems]
+        self.problems = list(problems)
+        super(FlowLogPolicyError, self).__init__("; ".join(self.problems))
+
+
+# --------------------------------------------------------------------------- inputs
+
+
+def _as_list(value, what):
+    """A str gives [str]; any other iterable (not a dict) gives a list of its items."""
+    if value is None:
+        return []
+    if isinstance(value, str) or not hasattr(value, "__iter__"):
+        return [value]  # a scalar; its own check names it
+    if isinstance(value, (dict, bytes)):
+        raise FlowLogPolicyError("{0} must be a string or a list of strings, got {1!r}".format(what, value))
+    return list(value)
+
+
+def _unique_sorted(values):
+    return sorted(set(values))
+
+
+def _check_partition(partition, problems):
+    if not isinstance(partition, str) or not PARTITION.match(partition):
+        problems.append("partition must look like aws, aws-cn or aws-us-gov, got {0!r}".format(partition))
+
+
+def _account_ids(values, what, problems):
+    accounts = []
+    for value in _as_list(values, what):
+        if isinstance(value, str) and ACCOUNT_ID.match(value):
+            accounts.append(value)
+        else:
+            problems.append(
+                "{0}: {1!r} is not an AWS account id (a string of 12 digits; quote it in YAML)".format(what, value)
+            )
+    if not accounts and not problems:
+        problems.append("{0}: at least one account id is needed".format(what))
+    return _unique_sorted(accounts)
+
+
+def _regions(values, what, problems):
+    regions = []
+    for value in _as_list(values, what):
+        if isinstance(value, str) and REGION.match(value):
+            regions.append(value)
+        else:
+            problems.append("{0}: {1!r} is not an AWS region such as us-east-1".format(what, value))
+    if not regions and not problems:
+        problems.append("{0}: at least one region is needed".format(what))
+    return _unique_sorted(regions)
+
+
+def _one_or_many(values):
+    """AWS's documents use a plain string for one value and a list for several."""
+    values = list(values)
+    return values[0] if len(values) == 1 else values
+
+
+def _raise(problems):
+    if problems:
+        raise FlowLogPolicyError(problems)
+
+
+def validate_bucket_name(bucket):
+    """Problems with an S3 bucket name (general purpose bucket naming rules); [] when valid."""
+    if not isinstance(bucket, str):
+        return ["bucket name must be a string, got {0!r}".format(bucket)]
+    problems = []
+    if not BUCKET_NAME.match(bucket):
+        problems.append(
+            "bucket name {0!r} must be 3 to 63 lowercase letters, digits, dots or hyphens, "
+            "starting and ending with a letter or digit".format(bucket)
+        )
+    elif ".." in bucket or IPV4.match(bucket):
+        problems.append("bucket name {0!r} may not contain '..' or look like an IP address".format(bucket))
+    elif bucket.startswith(("xn--", "sthree-")) or bucket.endswith(("-s3alias", "--ol-s3")):
+        problems.append("bucket name {0!r} uses a prefix or suffix S3 reserves".format(bucket))
+    return problems
+
+
+def normalize_prefix(prefix):
+    """The S3 prefix without leading or trailing slashes ('' for none); raises on a bad prefix.
+
+    AWS adds ``AWSLogs/`` itself, so a prefix may not start with it.
+    """
+    if prefix is None:
+        return ""
+    if not isinstance(prefix, str):
+        raise FlowLogPolicyError("prefix must be a string, got {0!r}".format(prefix))
+    stripped = prefix.strip("/")
+    if not stripped:
+        return ""
+    segments = stripped.split("/")
+    problems = []
+    if any(not PREFIX_SEGMENT.match(segment) for segment in segments):
+        problems.append(
+            "prefix {0!r} may only hold letters, digits and !_.'()=- between single slashes".format(prefix)
+        )
+    if segments[0] == "AWSLogs":
+        problems.append("prefix {0!r} may not start with AWSLogs (AWS adds AWSLogs/ itself)".format(prefix))
+    _raise(problems)
+    return stripped
+
+
+# --------------------------------------------------------------------------- ARNs
+
+
+def log_group_arn(name, account_id, region, partition="aws"):
+    """``arn:PARTITION:logs:REGION:ACCOUNT:log-group:NAME`` for a log group name."""
+    problems = []
+    if not isinstance(name, str) or not LOG_GROUP_NAME.match(name):
+        problems.append(
+            "log group name {0!r} must be 1 to 512 letters, digits or . - _ / #".format(name)
+        )
+    accounts = _account_ids(account_id, "account_id", problems)
+    regions = _regions(region, "region", problems)
+    _check_partition(partition, problems)
+    if len(accounts) > 1 or len(regions) > 1:
+        problems.append("log_group_arn takes one account id and one region")
+    _raise(problems)
+    return "arn:{0}:logs:{1}:{2}:log-group:{3}".format(partition, regions[0], accounts[0], name)
+
+
+def parse_log_group_arn(arn):
+    """Split a log-group ARN (with or without the ``:*`` suffix) into its parts.
+
+    Returns a dict with ``arn`` (normalised, without ``:*``), ``partition``, ``region``,
+    ``account_id`` and ``name``.
+    """
+    match = LOG_GROUP_ARN.match(arn) if isinstance(arn, str) else None
+    if not match:
+        raise FlowLogPolicyError(
+            "{0!r} is not a log group ARN (arn:aws:logs:REGION:ACCOUNT:log-group:NAME)".format(arn)
+        )
+    return {
+        "arn": "arn:{partition}:logs:{region}:{account}:log-group:{name}".format(**match.groupdict()),
+        "partition": match.group("partition"),
+        "region": match.group("region"),
+        "account_id": match.group("account"),
+        "name": match.group("name"),
+    }
+
+
+def s3_bucket_arn(bucket, partition="aws"):
+    """``arn:PARTITION:s3:::BUCKET``."""
+    problems = validate_bucket_name(bucket)
+    _check_partition(partition, problems)
+    _raise(problems)
+    return "arn:{0}:s3:::{1}".format(partition, bucket)
+
+
+def s3_destination_arn(bucket, prefix="", partition="aws"):
+    """The ``LogDestination`` CreateFlowLogs takes: ``arn:aws:s3:::BUCKET`` or ``…:::BUCKET/PREFIX/``."""
+    bucket_arn = s3_bucket_arn(bucket, partition)
+    prefix = normalize_prefix(prefix)
+    return bucket_arn + ("/" + prefix + "/" if prefix else "")
+
+
+# --------------------------------------------------------------------------- delivery role
+
+
+def delivery_role_trust_policy(account_id, region, partition="aws"):
+    """Trust policy of the role VPC Flow Logs assumes to deliver to CloudWatch Logs.
+
+    ``region`` may be a list: a role (global) used by flow logs in several regions.
+    """
+    problems = []
+    accounts = _account_ids(account_id, "account_id", problems)
+    regions = _regions(region, "region", problems)
+    _check_partition(partition, problems)
+    if len(accounts) > 1:
+        problems.append("account_id: the delivery role trusts flow logs of its own account only, give one")
+    _raise(problems)
+    source_arns = ["arn:{0}:ec2:{1}:{2}:vpc-flow-log/*".format(partition, r, accounts[0]) for r in regions]
+    return {
+        "Version": POLICY_VERSION,
+        "Statement": [
+            {
+                "Sid": "AllowVpcFlowLogsToAssumeRole",
+                "Effect": "Allow",
+                "Principal": {"Service": DELIVERY_ROLE_PRINCIPAL},
+                "Action": "sts:AssumeRole",
+                "Condition": {
+                    "StringEquals": {"aws:SourceAccount": accounts[0]},
+                    "ArnLike": {"aws:SourceArn": _one_or_many(source_arns)},
+                },
+            }
+        ],
+    }
+
+
+def delivery_role_permissions_policy(log_group_arns):
+    """Permissions of the delivery role, scoped to the given log groups.
+
+    Each ARN (a trailing ``:*`` is accepted and normalised) gives two resources: the group
+    ARN and ``ARN:*`` (its log streams).
+    """
+    problems = []
+    groups = []
+    for value in _as_list(log_group_arns, "log_group_arns"):
+        try:
+            groups.append(parse_log_group_arn(value)["arn"])
+        except FlowLogPolicyError as error:
+            problems.extend(error.problems)
+    if not groups and not problems:
+        problems.append("log_group_arns: at least one log group ARN is needed (the role is scoped to its groups)")
+    _raise(problems)
+    resources = []
+    for arn in _unique_sorted(groups):
+        resources.extend([arn, arn + ":*"])
+    return {
+        "Version": POLICY_VERSION,
+        "Statement": [
+            {
+                "Sid": "DeliverVpcFlowLogsToLogGroups",
+                "Effect": "Allow",
+                "Action": list(DELIVERY_ROLE_ACTIONS),
+                "Resource": resources,
+            }
+        ],
+    }
+
+
+# --------------------------------------------------------------------------- S3 bucket policy
+
+
+def _hive_layouts(hive_compatible):
+    if hive_compatible not in HIVE_CHOICES or hive_compatible is None:
+        raise FlowLogPolicyError(
+            "hive_compatible must be false, true or 'both', got {0!r}".format(hive_compatible)
+        )
+    if hive_compatible == "both":
+        return (False, True)
+    return (bool(hive_compatible),)
+
+
+def s3_delivery_bucket_policy(bucket, account_ids, regions, prefix="", hive_compatible=False, partition="aws"):
+    """Bucket policy that lets VPC Flow Logs of ``account_ids`` in ``regions`` write to the bucket.
+
+    ``hive_compatible``: ``False`` for ``AWSLogs/ACCOUNT/…`` keys, ``True`` for the Hive
+    layout ``AWSLogs/aws-account-id=ACCOUNT/…`` and ``"both"`` when flow logs of both kinds
+    share the bucket. With one account the statements are AWS's own (Sids
+    AWSLogDeliveryWrite and AWSLogDeliveryAclCheck); with several (a central bucket) each
+    account gets its own write statement (Sid ``AWSLogDeliveryWrite<ACCOUNT>``) so that one
+    account's deliveries cannot write under another account's key prefix.
+    """
+    problems = validate_bucket_name(bucket)
+    accounts = _account_ids(account_ids, "account_ids", problems)
+    region_list = _regions(regions, "regions", problems)
+    _check_partition(partition, problems)
+    try:
+        prefix = normalize_prefix(prefix)
+    except FlowLogPolicyError as error:
+        problems.extend(error.problems)
+    try:
+        layouts = _hive_layouts(hive_compatible)
+    except FlowLogPolicyError as error:
+        problems.extend(error.problems)
+    _raise(problems)
+
+    bucket_arn = "arn:{0}:s3:::{1}".format(partition, bucket)
+    key_prefix = bucket_arn + "/" + (prefix + "/" if prefix else "") + "AWSLogs/"
+
+    def source_arns(account):
+        return ["arn:{0}:logs:{1}:{2}:*".format(partition, region, account) for region in region_list]
+
+    statements = []
+    for account in accounts:
+        resources = [
+            key_prefix + ("aws-account-id={0}/*" if hive else "{0}/*").format(account) for hive in layouts
+        ]
+        statements.append(
+            {
+                "Sid": "AWSLogDeliveryWrite" + (account if len(accounts) > 1 else ""),
+                "Effect": "Allow",
+                "Principal": {"Service": LOG_DELIVERY_PRINCIPAL},
+                "Action": "s3:PutObject",
+                "Resource": _one_or_many(resources),
+                "Condition": {
+                    "StringEquals": {
+                        "aws:SourceAccount": account,
+                        "s3:x-amz-acl": "bucket-owner-full-control",
+                    },
+                    "ArnLike": {"aws:SourceArn": _one_or_many(source_arns(account))},
+                },
+            }
+        )
+    statements.append(
+        {
+            "Sid": "AWSLogDeliveryAclCheck",
+            "Effect": "Allow",
+            "Principal": {"Service": LOG_DELIVERY_PRINCIPAL},
+            "Action": ["s3:GetBucketAcl", "s3:ListBucket"],
+            "Resource": bucket_arn,
+            "Condition": {
+                "StringEquals": {"aws:SourceAccount": _one_or_many(accounts)},
+                "ArnLike": {"aws:SourceArn": _one_or_many([a for acct in accounts for a in source_arns(acct)])},
+            },
+        }
+    )
+    statements.append(secure_transport_statement(bucket, partition))
+    return {"Version": POLICY_VERSION, "Statement": statements}
+
+
+def secure_transport_statement(bucket, partition="aws"):
+    """Deny every request over plain HTTP (Security Hub S3.5, CIS 2.1.1/2.1.2/3.1.1)."""
+    bucket_arn = s3_bucket_arn(bucket, partition)
+    return {
+        "Sid": "AllowSSLRequestsOnly",
+        "Effect": "Deny",
+        "Principal": "*",
+        "Action": "s3:*",
+        "Resource": [bucket_arn, bucket_arn + "/*"],
+        "Condition": {"Bool": {"aws:SecureTransport": "false"}},
+    }
+
+
+# --------------------------------------------------------------------------- KMS
+
+
+def _logs_service_principal(region, partition):
+    # The regional CloudWatch Logs principal; China regions use the amazonaws.com.cn suffix.
+    suffix = "amazonaws.com.cn" if partition == "aws-cn" else "amazonaws.com"
+    return "logs.{0}.{1}".format(region, suffix)
+
+
+def kms_key_policy_statements(account_ids, regions=None, log_group_arns=None, s3_delivery=None, partition="aws"):
+    """Key policy statements for keys that encrypt flow logs.
+
+    * ``s3_delivery`` (default: true when ``regions`` is given): the statement AWS documents
+      for an SSE-KMS bucket that receives vended logs - ``delivery.logs.amazonaws.com`` may
+      use the key for deliveries of ``account_ids`` in ``regions``.
+    * ``log_group_arns``: one statement per region of the given groups letting
+      ``logs.REGION.amazonaws.com`` use the key, only for those log groups (encryption
+      context ``kms:EncryptionContext:aws:logs:arn``). The key must be in that region.
+
+    Add the statements to a key policy that also keeps the account's administrators (see
+    :func:`kms_key_policy`). ``"Resource": "*"`` in a key policy means this key.
+    """
+    problems = []
+    accounts = _account_ids(account_ids, "account_ids", problems)
+    _check_partition(partition, problems)
+    if s3_delivery is None:
+        s3_delivery = regions is not None and bool(_as_list(regions, "regions"))
+    region_list = _regions(regions, "regions", problems) if s3_delivery else []
+    groups = []
+    for value in _as_list(log_group_arns, "log_group_arns"):
+        try:
+            groups.append(parse_log_group_arn(value))
+        except FlowLogPolicyError as error:
+            problems.extend(error.problems)
+    if not s3_delivery and not groups and not problems:
+        problems.append("kms_key_policy_statements needs s3_delivery with regions, or log_group_arns")
+    for group in groups:
+        if group["partition"] != partition:
+            problems.append("log group {0} is not in partition {1}".format(group["arn"], partition))
+    _raise(problems)
+
+    statements = []
+    if s3_delivery:
+        statements.append(
+            {
+                "Sid": "Allow Logs Delivery to use the key",
+                "Effect": "Allow",
+                "Principal": {"Service": [LOG_DELIVERY_PRINCIPAL]},
+                "Action": list(S3_DELIVERY_KMS_ACTIONS),
+                "Resource": "*",
+                "Condition": {
+                    "StringEquals": {"aws:SourceAccount": accounts},
+                    "ArnLike": {
+                        "aws:SourceArn": [
+                            "arn:{0}:logs:{1}:{2}:*".format(partition, region, account)
+                            for account in accounts
+                            for region in region_list
+                        ]
+                    },
+                },
+            }
+        )
+    group_regions = _unique_sorted(group["region"] for group in groups)
+    single_region = len(group_regions) == 1
+    for region in group_regions:
+        arns = _unique_sorted(group["arn"] for group in groups if group["region"] == region)
+        statements.append(
+            {
+                # Sids may only hold letters and digits: us-east-1 becomes useast1.
+                "Sid": "AllowCloudWatchLogsToUseTheKey" + ("" if single_region else region.replace("-", "")),
+                "Effect": "Allow",
+                "Principal": {"Service": _logs_service_principal(region, partition)},
+                "Action": list(LOG_GROUP_KMS_ACTIONS),
+                "Resource": "*",
+                "Condition": {"ArnEquals": {"kms:EncryptionContext:aws:logs:arn": _one_or_many(arns)}},
+            }
+        )
+    return statements
+
+
+def kms_key_policy(account_id, statements=(), partition="aws"):
+    """A complete key policy: the account root keeps full control (the KMS default), plus ``statements``."""
+    problems = []
+    accounts = _account_ids(account_id, "account_id", problems)
+    _check_partition(partition, problems)
+    if len(accounts) > 1:
+        problems.append("account_id: a key policy belongs to one account, give one")
+    _raise(problems)
+    return {
+        "Version": POLICY_VERSION,
+        "Statement": [
+            {
+                "Sid": "Enable IAM User Permissions",
+                "Effect": "Allow",
+                "Principal": {"AWS": "arn:{0}:iam::{1}:root".format(partition, accounts[0])},
+                "Action": "kms:*",
+                "Resource": "*",
+            }
+        ]
+        + list(statements),
+    }
