@@ -481,7 +481,7 @@ def insights_parse_clause(fields):
     """
     names = _fields_of(fields)
     return 'parse @message "%s" as %s' % (
-        " ".join("*" for _ in names), ", ".join(insights_field_name(n) for n in names))
+        " ".join(["*"] * len(names)), ", ".join(insights_field_name(n) for n in names))
 
 
 # ---------------------------------------------------------------------------

@@ -11,7 +11,7 @@ description:
   - Describe VPC flow logs, filtered by flow log id, resource id, destination type, log group or tags.
   - Each flow log is returned with the fields of its record format, as the format engine parses them.
 author:
-  - flowlogs.aws maintainers
+  - flowlogs.aws maintainers (@flowlogs)
 options:
   flow_log_ids:
     description: Only these flow logs.

@@ -50,7 +50,7 @@ def network(aws):
     ]
     eni_ids = [
         ec2.create_network_interface(SubnetId=subnet_ids[0])["NetworkInterface"]["NetworkInterfaceId"]
-        for _ in range(2)
+        for _eni in range(2)
     ]
     bucket = "flowlogs-it-" + suffix
     s3.create_bucket(Bucket=bucket)

@@ -151,7 +151,8 @@ def ec2():
         yield types.SimpleNamespace(client=client, stub=stub)
 
 
-def create_params(resource_ids, request=REQUEST, tags=None):
+def create_params(resource_ids, request=None, tags=None):
+    request = REQUEST if request is None else request
     token = Token()
     expected = dict(request, ResourceIds=list(resource_ids), ClientToken=token)
     if tags:
@@ -195,7 +196,7 @@ def flow_log(flow_log_id, resource_id, **extra):
 def test_create_retries_throttling_with_the_same_client_token(ec2, aws_sleeps, clock, code):
     ids = [vpc(1), vpc(2)]
     tokens = []
-    for _ in range(2):
+    for _attempt in range(2):
         expected, token = create_params(ids)
         ec2.stub.add_client_error("create_flow_logs", code, "Rate exceeded.", 503, expected_params=expected)
         tokens.append(token)
@@ -215,7 +216,7 @@ def test_create_retries_throttling_with_the_same_client_token(ec2, aws_sleeps, c
 
 
 def test_create_gives_up_after_ten_throttled_attempts(ec2, aws_sleeps, clock):
-    for _ in range(10):
+    for _attempt in range(10):
         ec2.stub.add_client_error("create_flow_logs", "RequestLimitExceeded", "Request limit exceeded.", 503)
     with pytest.raises(ClientError) as info:
         api.create_flow_logs(ec2.client, REQUEST, [vpc(1)], 1000, sleep=clock.sleep)
@@ -275,7 +276,7 @@ def test_delete_and_tag_calls_retry_throttling(ec2, aws_sleeps):
 def test_iam_propagation_error_is_retried_with_backoff_until_success(ec2, aws_sleeps, clock):
     ids = [vpc(1), vpc(2)]
     tokens = []
-    for _ in range(3):
+    for _attempt in range(3):
         expected, token = create_params(ids)
         tokens.append(token)
         ec2.stub.add_client_error("create_flow_logs", "InvalidParameter", IAM_MESSAGE, 400, expected_params=expected)
@@ -297,7 +298,7 @@ def test_iam_propagation_error_is_retried_with_backoff_until_success(ec2, aws_sl
 
 def test_iam_propagation_error_is_bounded_by_the_timeout(ec2, aws_sleeps, clock):
     # 2 + 4 + 8 + 16 + 30 + 30 + 30 = 120: the eighth refusal leaves no time for another wait.
-    for _ in range(8):
+    for _attempt in range(8):
         ec2.stub.add_client_error("create_flow_logs", "InvalidParameter", IAM_MESSAGE, 400)
     started = clock.now
 
@@ -321,7 +322,7 @@ def test_iam_propagation_with_no_time_left_fails_on_the_first_refusal(ec2, clock
 
 def test_iam_propagation_in_unsuccessful_entries_retries_only_those_resources(ec2, aws_sleeps, clock):
     ids = [vpc(1), vpc(2), vpc(3), vpc(4)]
-    expected, _ = create_params(ids)
+    expected, _token = create_params(ids)
     ec2.stub.add_response(
         "create_flow_logs",
         create_response(
@@ -333,7 +334,7 @@ def test_iam_propagation_in_unsuccessful_entries_retries_only_those_resources(ec
         ),
         expected,
     )
-    expected, _ = create_params([vpc(2)])
+    expected, _token = create_params([vpc(2)])
     ec2.stub.add_response("create_flow_logs", create_response([fl(2)]), expected)
 
     created, unsuccessful = api.create_flow_logs(ec2.client, REQUEST, ids, 1000, sleep=clock.sleep)
@@ -349,12 +350,12 @@ def test_iam_propagation_in_unsuccessful_entries_retries_only_those_resources(ec
 
 def test_iam_propagation_in_unsuccessful_entries_is_bounded_and_reported(ec2, clock):
     ids = [vpc(1), vpc(2)]
-    expected, _ = create_params(ids)
+    expected, _token = create_params(ids)
     ec2.stub.add_response(
         "create_flow_logs", create_response([fl(1)], [(vpc(2), "InvalidParameter", IAM_MESSAGE)]), expected
     )
-    for _ in range(2):
-        expected, _ = create_params([vpc(2)])
+    for _attempt in range(2):
+        expected, _token = create_params([vpc(2)])
         ec2.stub.add_response(
             "create_flow_logs", create_response([], [(vpc(2), "InvalidParameter", IAM_MESSAGE)]), expected
         )
@@ -370,7 +371,7 @@ def test_iam_propagation_in_unsuccessful_entries_is_bounded_and_reported(ec2, cl
 
 
 def test_genuine_validation_error_is_not_retried(ec2, aws_sleeps, clock):
-    expected, _ = create_params([vpc(1)])
+    expected, _token = create_params([vpc(1)])
     ec2.stub.add_client_error("create_flow_logs", "InvalidParameter", "Invalid log format", 400,
                               expected_params=expected)
     with pytest.raises(ClientError) as info:
@@ -383,7 +384,7 @@ def test_genuine_validation_error_is_not_retried(ec2, aws_sleeps, clock):
 
 def test_unsuccessful_entries_with_other_errors_are_returned(ec2, clock):
     ids = [vpc(1), vpc(2), vpc(3)]
-    expected, _ = create_params(ids)
+    expected, _token = create_params(ids)
     ec2.stub.add_response(
         "create_flow_logs",
         create_response(
@@ -442,7 +443,7 @@ def test_create_batches_60_transit_gateways_by_25_without_tags(ec2, clock):
     assert "TrafficType" not in request
     for start, end in ((0, 25), (25, 50), (50, 60)):
         # No tags: no TagSpecifications key at all (the Stubber rejects extra parameters).
-        expected, _ = create_params(desired["resource_ids"][start:end], request=request)
+        expected, _token = create_params(desired["resource_ids"][start:end], request=request)
         ec2.stub.add_response("create_flow_logs", create_response([fl(i) for i in range(start, end)]), expected)
 
     created, unsuccessful = api.create_flow_logs(ec2.client, request, desired["resource_ids"],
@@ -455,11 +456,11 @@ def test_create_batches_60_transit_gateways_by_25_without_tags(ec2, clock):
 
 def test_create_iam_refusal_in_a_later_batch_keeps_earlier_batches(ec2, clock):
     ids = [vpc(i) for i in range(3)]
-    expected, _ = create_params(ids[:2])
+    expected, _token = create_params(ids[:2])
     ec2.stub.add_response("create_flow_logs", create_response([fl(0), fl(1)]), expected)
-    expected, _ = create_params(ids[2:])
+    expected, _token = create_params(ids[2:])
     ec2.stub.add_client_error("create_flow_logs", "InvalidParameter", IAM_MESSAGE, 400, expected_params=expected)
-    expected, _ = create_params(ids[2:])
+    expected, _token = create_params(ids[2:])
     ec2.stub.add_response("create_flow_logs", create_response([fl(2)]), expected)
 
     created, unsuccessful = api.create_flow_logs(ec2.client, REQUEST, ids, 2, sleep=clock.sleep)
@@ -527,8 +528,8 @@ def test_describe_by_flow_log_ids_chunks_ids_and_sends_no_filters(ec2):
 
 
 def test_describe_with_nothing_found(ec2):
-    ec2.stub.add_response("describe_flow_logs", {"FlowLogs": []}, {"Filters": [{"Name": "resource-id",
-                                                                                 "Values": [vpc(1)]}]})
+    ec2.stub.add_response("describe_flow_logs", {"FlowLogs": []},
+                          {"Filters": [{"Name": "resource-id", "Values": [vpc(1)]}]})
     assert api.describe_flow_logs(ec2.client, filters={"resource-id": [vpc(1)]}) == []
     ec2.stub.assert_no_pending_responses()
 
@@ -550,8 +551,8 @@ def test_delete_ignores_not_found_and_returns_other_errors_in_batches_of_1000(ec
     )
     ec2.stub.add_response(
         "delete_flow_logs",
-        {"Unsuccessful": [{"ResourceId": ids[1400], "Error": {"Code": "InvalidFlowLogId.NotFound",
-                                                               "Message": "gone"}}]},
+        {"Unsuccessful": [{"ResourceId": ids[1400],
+                           "Error": {"Code": "InvalidFlowLogId.NotFound", "Message": "gone"}}]},
         {"FlowLogIds": ids[1000:]},
     )
 
@@ -654,7 +655,7 @@ def test_non_string_tag_values_compare_as_aws_stores_them():
     # compare_aws_tags, compare the text form, or every run would report a change.
     current = {fl(1): {"count": "3", "enabled": "True"}}
     assert api.plan_tag_changes(current, {"count": 3, "enabled": True}, purge_tags=True) == ({}, {})
-    to_set, _ = api.plan_tag_changes({fl(1): {"count": "2"}}, {"count": 3}, purge_tags=True)
+    to_set, _to_unset = api.plan_tag_changes({fl(1): {"count": "2"}}, {"count": 3}, purge_tags=True)
     assert to_set == {frozenset([("count", "3")]): [fl(1)]}
 
 
@@ -704,7 +705,7 @@ def test_wait_polls_until_every_flow_log_is_active(ec2, clock):
 def test_wait_returns_what_it_has_at_the_timeout(ec2, clock):
     ids = [fl(1)]
     # Polls every 5 seconds at t=0, 5, 10 and 15, and gives up once the deadline (t=10) has passed.
-    for _ in range(4):
+    for _attempt in range(4):
         ec2.stub.add_response("describe_flow_logs", {"FlowLogs": []}, {"FlowLogIds": ids})
     assert api.wait_for_flow_logs(ec2.client, ids, timeout=10, sleep=clock.sleep) == []
     ec2.stub.assert_no_pending_responses()

@@ -415,8 +415,8 @@ def test_athena_columns_drop_partition_keys_case_insensitively():
     names = [c["name"] for c in athena_columns(V5_FORMAT, partition_keys=("region", "day"))]
     assert "region" not in names and "az_id" in names
     assert len(names) == len(parse_format(V5_FORMAT)) - 1
-    names = [c["name"] for c in athena_columns(V5_FORMAT, partition_keys=[{"name": "REGION"},
-                                                                         {"name": "Account_Id"}])]
+    keys = [{"name": "REGION"}, {"name": "Account_Id"}]
+    names = [c["name"] for c in athena_columns(V5_FORMAT, partition_keys=keys)]
     assert "region" not in names and "account_id" not in names
 
 

@@ -730,7 +730,7 @@ def test_several_differences_are_listed_in_a_stable_order():
     desired = build_desired(params(log_format=CUSTOM_FORMAT, max_aggregation_interval=60,
                                    deliver_logs_permission_arn=OTHER_ROLE))
     diffs = differences(normalize_existing(described()), desired)
-    assert [name for name, _, _ in diffs] == ["log_format", "max_aggregation_interval", "deliver_logs_permission_arn"]
+    assert [diff[0] for diff in diffs] == ["log_format", "max_aggregation_interval", "deliver_logs_permission_arn"]
     assert describe_differences(VPC, "fl-1", diffs) == (
         "{0} (fl-1): log_format: {1!r} -> {2!r}; max_aggregation_interval: 600 -> 60; "
         "deliver_logs_permission_arn: {3!r} -> {4!r}".format(VPC, DEFAULT_FORMAT, CUSTOM_FORMAT, ROLE, OTHER_ROLE)
