@@ -269,6 +269,3 @@ def generate_queries(log_format, database, table, file_format="plain-text", hive
             "fields": list(definition.fields),
         })
     return result
-
-
-

@@ -167,8 +167,8 @@ def test_plan_creates_updates_replaces_and_leaves_alone():
     desired = wanted(("same", "SELECT 1", {}), ("changed", "SELECT 2", {}), ("moved", "SELECT 1", {}),
                      ("desc", "SELECT 1", {"description": "new"}), ("new", "SELECT 3", {}))
     plan = plan_named_queries(current, desired, "s1")
-    assert [w["name"] for _, w in plan["unchanged"]] == ["same"]
-    assert [w["name"] for _, w in plan["update"]] == ["changed", "desc"]
+    assert [w["name"] for _have, w in plan["unchanged"]] == ["same"]
+    assert [w["name"] for _have, w in plan["update"]] == ["changed", "desc"]
     assert [(h["Database"], w["database"]) for h, w in plan["replace"]] == [("old_db", "flow_db")]
     assert [w["name"] for w in plan["create"]] == ["new"]
     assert plan["delete"] == []
@@ -183,13 +183,13 @@ def test_plan_purges_only_its_own_set_and_removes_duplicates():
     assert [q["NamedQueryId"] for q in plan["delete"]] == ["dup"]
     purged = plan_named_queries(current, desired, "s1", purge=True)
     assert [q["NamedQueryId"] for q in purged["delete"]] == ["dup", "id-gone"]
-    assert [w["name"] for _, w in purged["unchanged"]] == ["keep"]
+    assert [w["name"] for _have, w in purged["unchanged"]] == ["keep"]
 
 
 def test_plan_adopts_a_query_made_by_hand_instead_of_duplicating_it():
     current = [existing("top", "SELECT 1", description="mine", marked=False)]
     plan = plan_named_queries(current, wanted(("top", "SELECT 1", {})), "s1")
-    assert plan["create"] == [] and [h["NamedQueryId"] for h, _ in plan["update"]] == ["id-top"]
+    assert plan["create"] == [] and [h["NamedQueryId"] for h, _want in plan["update"]] == ["id-top"]
     # Once adopted it carries the marker and is unchanged from then on.
     adopted = existing("top", "SELECT 1")
     assert plan_named_queries([adopted], wanted(("top", "SELECT 1", {})), "s1")["unchanged"]

@@ -315,5 +315,5 @@ def test_queries_match_the_table_the_module_builds(layout):
     glue = table_input(desired)
     names = {c["Name"] for c in glue["StorageDescriptor"]["Columns"]} | {k["Name"] for k in glue["PartitionKeys"]}
     for query in generate_queries(FORMATS["v5"], "db", "t", file_format, hive, per_hour)["queries"]:
-        refs, aliases, _ = column_references(query["query_string"])
+        refs, aliases, _unquoted = column_references(query["query_string"])
         assert set(refs) - aliases <= names
