@@ -175,10 +175,9 @@ def _commands(key, n):
     if key in ("top_talkers", "top_talkers_by_packets"):
         measure = "bytes" if key == "top_talkers" else "packets"
         total = "totalBytes" if measure == "bytes" else "totalPackets"
-        return ["stats sum(%s) as %s, count(*) as flows by %s" % (
-                    n(measure), total, ", ".join(n.present(("srcaddr", "dstaddr")))),
-                "sort %s desc" % total,
-                "limit %d" % TOP]
+        stats = "stats sum(%s) as %s, count(*) as flows by %s" % (
+            n(measure), total, ", ".join(n.present(("srcaddr", "dstaddr"))))
+        return [stats, "sort %s desc" % total, "limit %d" % TOP]
     if key == "rejected_traffic":
         return ['filter %s = "REJECT"' % n("action"),
                 "fields %s" % ", ".join(["@timestamp"] + n.present(_LISTED)),
