@@ -1,21 +1,27 @@
 #!/usr/bin/env bash
 # The whole test suite from a clean clone: tests/run.sh [stage ...]
 #
-# Stages (all by default): lint unit integration molecule
+# Stages (all by default): lint unit integration molecule sanity docs changelog ee build compat
 #   lint         ansible-lint --profile production over the collection
 #   unit         pytest tests/unit (format engine, settings, policies, Stubber error paths)
 #   integration  pytest tests/integration (modules and LocalStack services, against LocalStack)
 #   molecule     every scenario under tests/molecule (roles and site, against LocalStack)
+#   sanity       ansible-test sanity, empty ignore files (tests/stages/sanity.sh)
+#   docs         antsibull-docs lint; docs/reference/ matches the code (tests/stages/docs.sh)
+#   changelog    antsibull-changelog lint (tests/stages/changelog.sh)
+#   ee           ansible-builder create from execution-environment.yml (tests/stages/ee.sh)
+#   build        build the tarball, install it offline, use it from outside the repo (tests/stages/build.sh)
+#   compat       unit and integration tests again with the newest ansible-core on a newer Python (tests/stages/compat.sh)
 #
 # It installs what it needs (.venv, LocalStack in tests/localstack/.venv), starts
 # LocalStack unless AWS_URL already points at a healthy one, and stops what it started.
 # Every stage runs; the exit status is non-zero when any stage failed.
 set -uo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-cd "$ROOT"
+cd "$ROOT" || exit 1
 
 stages=("$@")
-[ ${#stages[@]} -eq 0 ] && stages=(lint unit integration molecule)
+[ ${#stages[@]} -eq 0 ] && stages=(lint unit integration molecule sanity docs changelog ee build compat)
 
 bash tests/setup.sh || exit 1
 # shellcheck disable=SC1091
@@ -29,7 +35,7 @@ export ANSIBLE_NOCOLOR=1 PY_COLORS=0 NO_COLOR=1
 
 needs_localstack=false
 for stage in "${stages[@]}"; do
-  case "$stage" in integration|molecule) needs_localstack=true ;; esac
+  case "$stage" in integration|molecule|build|compat) needs_localstack=true ;; esac
 done
 if $needs_localstack; then
   started="$(tests/localstack/localstack.sh start)" || { echo "run: LocalStack did not start" >&2; exit 1; }
@@ -58,6 +64,7 @@ for stage in "${stages[@]}"; do
     integration) run_stage integration python -m pytest tests/integration -q -p no:cacheprovider ;;
     molecule)
       run_stage molecule env MOLECULE_GLOB='tests/molecule/*/molecule.yml' molecule test --all ;;
+    sanity|docs|changelog|ee|build|compat) run_stage "$stage" bash "tests/stages/$stage.sh" ;;
     *) echo "run: unknown stage $stage" >&2; failed=$((failed + 1)); failed_stages+=("$stage") ;;
   esac
 done
