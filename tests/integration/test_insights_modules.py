@@ -76,6 +76,11 @@ def test_cloudwatchlogs_query_definition(log_groups, aws):
     assert left == [], "the target must remove every query definition it created"
 
 
+def test_log_insights_role_validation():
+    # Needs no endpoint: the playbook points every module at a closed port.
+    _run("log_insights_role", {})
+
+
 def _put_sample_events(logs, log_group, fields):
     """Records rendered by the format engine, put as one stream; returns the lines."""
     stream = "eni-sample-" + uuid.uuid4().hex[:6]
