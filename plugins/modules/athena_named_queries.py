@@ -149,6 +149,8 @@ options:
     default: false
 notes:
   - Check mode reports what would change and changes nothing. Diff mode shows the queries before and after.
+  - The workgroup must exist, except in check mode, where a missing workgroup (one an earlier task would create)
+    means that every query would be created.
 extends_documentation_fragment:
   - amazon.aws.common.modules
   - amazon.aws.region.modules
@@ -396,8 +398,14 @@ class NamedQuerySet:
         if existing is None:
             if absent:
                 return  # no workgroup, no queries
-            self.module.fail_json(msg="Athena workgroup {0} does not exist; create it first (athena_workgroup)".format(
-                self.params["workgroup"]))
+            if self.module.check_mode:
+                # In a check-mode run the workgroup may be one an earlier task would have created.
+                self.module.warn("Athena workgroup {0} does not exist (yet): every query is reported as to be "
+                                 "created".format(self.params["workgroup"]))
+                existing = []
+            else:
+                self.module.fail_json(msg="Athena workgroup {0} does not exist; create it first (athena_workgroup)".format(
+                    self.params["workgroup"]))
         plan = plan_named_queries(existing, self.desired, self.query_set, purge=self.params["purge"], absent=absent)
         changed = bool(plan["create"] or plan["update"] or plan["replace"] or plan["delete"])
         self.results["changed"] = changed
