@@ -178,8 +178,9 @@ def aws_key(prefix, account, region, when, file_format, hive, per_hour, flow_log
     else:
         path = "AWSLogs/%s/vpcflowlogs/%s/%s/" % (account, region, when.strftime("%Y/%m/%d"))
         path += "%s/" % when.strftime("%H") if per_hour else ""
+    extension = ".log.gz" if file_format == "plain-text" else ".log.parquet"
     name = "%s_vpcflowlogs_%s_%s_%s_%s%s" % (account, region, flow_log_id, when.strftime("%Y%m%dT%H%MZ"), digest,
-                                              ".log.gz" if file_format == "plain-text" else ".log.parquet")
+                                             extension)
     return prefix + path + name
 
 
