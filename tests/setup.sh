@@ -17,8 +17,10 @@ stamp="$VENV/.requirements.sha256"
 want="$(cat "$REQ" "$ROOT/requirements.txt" | sha256sum | cut -d' ' -f1)"
 if [ "$(cat "$stamp" 2>/dev/null || true)" != "$want" ]; then
   echo "setup: installing test requirements into $VENV"
-  "$VENV/bin/python" -m pip install --quiet --upgrade pip
-  "$VENV/bin/python" -m pip install --quiet -r "$ROOT/requirements.txt" -r "$REQ"
+  # This machine's pip configuration warns about every missing local index entry: hide that noise.
+  { "$VENV/bin/python" -m pip install --quiet --upgrade pip &&
+    "$VENV/bin/python" -m pip install --quiet -r "$ROOT/requirements.txt" -r "$REQ"; } 2>&1 |
+    { grep -v "is ignored: it is neither a file nor a directory" || true; }
   echo "$want" > "$stamp"
 fi
 
@@ -27,4 +29,4 @@ link_dir="$ROOT/.cache/collections/ansible_collections/flowlogs"
 mkdir -p "$link_dir"
 ln -sfn ../../../.. "$link_dir/aws"
 test -f "$link_dir/aws/galaxy.yml"
-echo "setup: ready ($("$VENV/bin/ansible" --version | head -n1))"
+echo "setup: ready ($("$VENV/bin/ansible" --version | sed -n 1p))"

@@ -25,6 +25,8 @@ from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_settings imp
 
 # DescribeFlowLogs filters accept a bounded number of values; stay well inside it.
 FILTER_VALUES_PER_CALL = 200
+# DescribeFlowLogs takes at most 1000 FlowLogIds per call.
+FLOW_LOG_IDS_PER_CALL = 1000
 DELETE_IDS_PER_CALL = 1000
 IAM_PROPAGATION_MESSAGE = "Unable to assume given IAM role"
 
@@ -51,7 +53,7 @@ def describe_flow_logs(client, filters=None, flow_log_ids=None):
         if len(values) > FILTER_VALUES_PER_CALL:
             chunked_name, chunked_values = name, values
     groups = chunks(list(chunked_values), FILTER_VALUES_PER_CALL) if chunked_name else [None]
-    id_groups = chunks(list(flow_log_ids), FILTER_VALUES_PER_CALL) if flow_log_ids else [None]
+    id_groups = chunks(list(flow_log_ids), FLOW_LOG_IDS_PER_CALL) if flow_log_ids else [None]
     found, seen = [], set()
     for group in groups:
         for id_group in id_groups:

@@ -519,12 +519,12 @@ def test_describe_keeps_short_filters_whole_and_chunks_the_long_one(ec2):
 
 
 def test_describe_by_flow_log_ids_chunks_ids_and_sends_no_filters(ec2):
-    ids = [fl(i) for i in range(250)]
-    ec2.stub.add_response("describe_flow_logs", {"FlowLogs": [flow_log(ids[0], vpc(0))]}, {"FlowLogIds": ids[:200]})
-    ec2.stub.add_response("describe_flow_logs", {"FlowLogs": [flow_log(ids[249], vpc(249))]}, {"FlowLogIds": ids[200:]})
+    ids = [fl(i) for i in range(1250)]
+    ec2.stub.add_response("describe_flow_logs", {"FlowLogs": [flow_log(ids[0], vpc(0))]}, {"FlowLogIds": ids[:1000]})
+    ec2.stub.add_response("describe_flow_logs", {"FlowLogs": [flow_log(ids[1249], vpc(1249))]}, {"FlowLogIds": ids[1000:]})
     found = api.describe_flow_logs(ec2.client, flow_log_ids=ids)
     ec2.stub.assert_no_pending_responses()
-    assert [f["FlowLogId"] for f in found] == [ids[0], ids[249]]
+    assert [f["FlowLogId"] for f in found] == [ids[0], ids[1249]]
 
 
 def test_describe_with_nothing_found(ec2):
