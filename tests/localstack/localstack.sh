@@ -33,11 +33,12 @@ install() {
   fi
   if [ "$(cat "$stamp" 2>/dev/null || true)" != "$want" ]; then
     echo "localstack: installing into $VENV" >&2
-    "$VENV/bin/python" -m pip install --quiet --upgrade pip
-    "$VENV/bin/python" -m pip install --quiet -r "$HERE/requirements.txt"
-    if [ -f "$HERE/extension/pyproject.toml" ]; then
-      "$VENV/bin/python" -m pip install --quiet --no-deps "$HERE/extension"
-    fi
+    # This machine's pip configuration warns about every missing local index entry: hide that noise.
+    { "$VENV/bin/python" -m pip install --quiet --upgrade pip &&
+      "$VENV/bin/python" -m pip install --quiet -r "$HERE/requirements.txt" &&
+      if [ -f "$HERE/extension/pyproject.toml" ]; then
+        "$VENV/bin/python" -m pip install --quiet --no-deps "$HERE/extension"
+      fi; } 2>&1 | { grep -v "is ignored: it is neither a file nor a directory" || true; } >&2
     echo "$want" > "$stamp"
   fi
 }
