@@ -8,11 +8,10 @@ The work is done by ``plugins/module_utils/flow_log_format.py``; here, engine
 errors become AnsibleFilterError with the engine's message.
 """
 
-import functools
-
 from ansible.errors import AnsibleFilterError
 from ansible.module_utils.parsing.convert_bool import boolean
 
+from ansible_collections.flowlogs.aws.plugins.plugin_utils.filter_errors import filter_errors
 from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_format import (
     FlowLogFormatError,
     athena_columns,
@@ -24,20 +23,7 @@ from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_format impor
 )
 
 
-def _filter_errors(func):
-    """Turn FlowLogFormatError into AnsibleFilterError with the engine's message."""
-
-    @functools.wraps(func)
-    def wrapper(*args, **kwargs):
-        try:
-            return func(*args, **kwargs)
-        except FlowLogFormatError as error:
-            raise AnsibleFilterError(str(error)) from error
-
-    return wrapper
-
-
-@_filter_errors
+@filter_errors
 def flow_log_fields(log_format, tag_field_specifications=None):
     """Validated field names of a log format, in order (None gives the default format)."""
     return parse_format(log_format, tag_field_specifications)
@@ -55,31 +41,31 @@ def flow_log_format_problems(log_format, tag_field_specifications=None):
     return []
 
 
-@_filter_errors
+@filter_errors
 def flow_log_normalize(log_format):
     """Canonical form of a log format; None gives the default format string."""
     return normalize_format(log_format)
 
 
-@_filter_errors
+@filter_errors
 def flow_log_version(log_format):
     """Record version a log format produces (the highest version among its fields)."""
     return record_version(log_format)
 
 
-@_filter_errors
+@filter_errors
 def flow_log_athena_columns(log_format, file_format="plain-text", partition_keys=None):
     """Athena/Glue columns (name, type, field) for a log format and file format."""
     return athena_columns(log_format, file_format, partition_keys or ())
 
 
-@_filter_errors
+@filter_errors
 def flow_log_insights_parse(log_format):
     """CloudWatch Logs Insights ``parse @message ... as ...`` clause for a log format."""
     return insights_parse_clause(log_format)
 
 
-@_filter_errors
+@filter_errors
 def flow_log_parse_record(line, log_format=None, typed=True):
     """Parse one flow-log record line into a dict keyed by field name."""
     try:

@@ -8,32 +8,17 @@ work is done by ``plugins/module_utils/flow_log_insights.py``; here, its errors
 become AnsibleFilterError with the same message.
 """
 
-import functools
-
 from ansible.errors import AnsibleFilterError
 from ansible.module_utils.parsing.convert_bool import boolean
 
-from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_format import FlowLogFormatError
+from ansible_collections.flowlogs.aws.plugins.plugin_utils.filter_errors import filter_errors
 from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_insights import INSIGHTS_QUERY_KEYS
 from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_insights import insights_queries
 from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_insights import query_names
 from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_insights import reject_filter_pattern
 
 
-def _filter_errors(func):
-    """Turn the engine's errors into AnsibleFilterError with the same message."""
-
-    @functools.wraps(func)
-    def wrapper(*args, **kwargs):
-        try:
-            return func(*args, **kwargs)
-        except FlowLogFormatError as error:
-            raise AnsibleFilterError(str(error)) from error
-
-    return wrapper
-
-
-@_filter_errors
+@filter_errors
 def flow_log_insights_queries(log_format, queries=None, folder=None, strict=True):
     """Logs Insights queries for a log format, named for query definitions, with the skipped ones."""
     try:
@@ -57,7 +42,7 @@ def flow_log_insights_queries(log_format, queries=None, folder=None, strict=True
     return result
 
 
-@_filter_errors
+@filter_errors
 def flow_log_reject_filter_pattern(log_format=None):
     """Space-delimited metric filter pattern matching the REJECT records of a log format."""
     return reject_filter_pattern(log_format)
