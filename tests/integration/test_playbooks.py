@@ -10,6 +10,7 @@ import os
 import re
 import uuid
 
+import boto3
 import pytest
 
 from conftest import ROOT
@@ -112,3 +113,38 @@ def test_audit_reports_unlogged_vpcs_and_remediates(described, aws, tmp_path):
                                      ec2.describe_flow_logs(Filters=[{"Name": "resource-id", "Values": [logged]}])["FlowLogs"]
                                      if fl["LogDestinationType"] == "s3"])
     aws("s3").delete_bucket(Bucket="unused-" + suffix)
+
+
+def test_two_region_inventory_builds_both_targets_idempotently_and_tears_down(aws):
+    """The shipped two-target inventory: one description, two regions, no shared names."""
+    inventory = os.path.join(ROOT, "inventories", "localstack-two-regions")
+    first = run_playbook("flowlogs.aws.site", {}, "-i", inventory)
+    assert first.returncode == 0, first.stdout[-3000:]
+    second = run_playbook("flowlogs.aws.site", {}, "-i", inventory)
+    assert second.returncode == 0, second.stdout[-3000:]
+    recaps = re.findall(r"localstack-(\S+)\s+: ok=\d+\s+changed=(\d+)", second.stdout)
+    assert sorted(region for region, _ in recaps) == ["eu-west-1", "us-east-1"]
+    assert [changed for _, changed in recaps] == ["0", "0"], second.stdout[-3000:]
+    for region in ("us-east-1", "eu-west-1"):
+        ec2 = _regional(aws, "ec2", region)
+        vpcs = ec2.describe_vpcs(Filters=[{"Name": "tag:project", "Values": ["flowlogs-two-regions"]}])["Vpcs"]
+        assert len(vpcs) == 1
+        flow_logs = ec2.describe_flow_logs(Filters=[{"Name": "resource-id", "Values": [vpcs[0]["VpcId"]]}])["FlowLogs"]
+        assert [(fl["TrafficType"], fl["LogGroupName"]) for fl in flow_logs] == [("REJECT", "/flowlogs/%s/vpc" % region)]
+    down = run_playbook("flowlogs.aws.teardown", {}, "-i", inventory)
+    assert down.returncode == 0, down.stdout[-3000:]
+    for region in ("us-east-1", "eu-west-1"):
+        ec2 = _regional(aws, "ec2", region)
+        assert ec2.describe_vpcs(Filters=[{"Name": "tag:project", "Values": ["flowlogs-two-regions"]}])["Vpcs"] == []
+        groups = _regional(aws, "logs", region).describe_log_groups(logGroupNamePrefix="/flowlogs/" + region)
+        assert groups["logGroups"] == []
+    roles = [r["RoleName"] for r in aws("iam").list_roles()["Roles"]]
+    assert not [r for r in roles if r.startswith("flowlogs-us-east-1") or r.startswith("flowlogs-eu-west-1")]
+
+
+def _regional(aws, service, region):
+    """A client of the test endpoint in another region."""
+    endpoint = aws(service).meta.endpoint_url
+    return boto3.client(service, region_name=region, endpoint_url=endpoint,
+                        aws_access_key_id=os.environ.get("AWS_ACCESS_KEY_ID", "test"),
+                        aws_secret_access_key=os.environ.get("AWS_SECRET_ACCESS_KEY", "test"))
