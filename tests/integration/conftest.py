@@ -14,6 +14,7 @@ import uuid
 
 import boto3
 import pytest
+from botocore.config import Config
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 REGION = os.environ.get("AWS_REGION", "us-east-1")
@@ -35,7 +36,11 @@ def aws():
         aws_secret_access_key=os.environ.get("AWS_SECRET_ACCESS_KEY", "test"),
         region_name=REGION,
     )
-    return lambda service: session.client(service, endpoint_url=url)
+    # A loaded machine can make the emulator slow: a botocore retry after a read timeout
+    # would repeat non-idempotent calls (PutLogEvents stores its events twice), so wait longer
+    # instead of retrying.
+    config = Config(read_timeout=300, connect_timeout=30, retries={"max_attempts": 2, "mode": "standard"})
+    return lambda service: session.client(service, endpoint_url=url, config=config)
 
 
 @pytest.fixture(scope="session")
