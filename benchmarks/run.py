@@ -481,6 +481,29 @@ def measure_site(runner, args):
     return {"runs": runs}
 
 
+def measure_only_site(args):
+    """--only-site: re-measure the site playbook alone, keeping the rest of --results.
+
+    The site figures --results held become results["site"]["previous"], which the report shows
+    beside the new ones (API calls and times before and after a change)."""
+    with open(args.results) as handle:
+        results = json.load(handle)
+    previous = results.get("site") or {}
+    previous.pop("previous", None)
+    workdir = tempfile.mkdtemp(prefix="flowlogs-bench-site-")
+    log("work directory (playbook outputs, API call logs): " + workdir)
+    runner = Runner(args, workdir)
+    site = measure_site(runner, args)
+    site.update(measured=time.time(), versions=versions(args), note=args.site_note)
+    if previous.get("runs"):
+        previous.setdefault("measured", results.get("started"))
+        site["previous"] = previous
+    results["site"] = site
+    if not args.keep_workdir:
+        shutil.rmtree(workdir, ignore_errors=True)
+    return results
+
+
 def save(args, results):
     with open(args.results, "w") as handle:
         json.dump(results, handle, indent=1, sort_keys=True)
@@ -488,6 +511,33 @@ def save(args, results):
 
 
 # ---- report ---------------------------------------------------------------------------------------
+
+
+def fmt_time(epoch):
+    return datetime.datetime.fromtimestamp(epoch, datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+
+
+def site_comparison(before, after, before_measured):
+    """Rows comparing the previous site figures (--only-site) with the new ones."""
+    lines = ["Before and after{0}: API calls (total, and the look-ups of account, partition and region: "
+             "GetCallerIdentity, ListAccountAliases, DescribeAvailabilityZones), wall and CPU time.".format(
+                 " (before: measured " + fmt_time(before_measured) + ")" if before_measured else ""),
+             "",
+             "| run | API calls before | after | look-up calls before | after | wall time (s) before | after "
+             "| CPU time (s) before | after |",
+             "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    lookups = ("GetCallerIdentity", "ListAccountAliases", "DescribeAvailabilityZones")
+    by_run = {r["run"]: r for r in before}
+    for r in after:
+        b = by_run.get(r["run"])
+        if not b:
+            continue
+        lines.append("| {0} | {1} | {2} | {3} | {4} | {5} | {6} | {7} | {8} |".format(
+            r["run"], sum(b["api_calls"].values()), sum(r["api_calls"].values()),
+            sum(b["api_calls"].get(op, 0) for op in lookups), sum(r["api_calls"].get(op, 0) for op in lookups),
+            fmt_s(b["wall_s"]), fmt_s(r["wall_s"]), fmt_s(b.get("cpu_s")), fmt_s(r.get("cpu_s"))))
+    lines.append("")
+    return lines
 
 
 def median(values):
@@ -642,6 +692,11 @@ def render(results, summary, plot_name):
     if site.get("skipped"):
         lines.append("Skipped: {0}.".format(site["skipped"]))
     else:
+        if site.get("measured"):
+            lines.append("Measured again on its own (`run.py --only-site`) {0}; the rest of this page is from the "
+                         "run above.{1}".format(fmt_time(site["measured"]),
+                                               " " + site["note"] if site.get("note") else ""))
+            lines.append("")
         lines += ["| run | wall time (s) | CPU time (s) | changed tasks | API calls | reads | other calls "
                   "(creates, puts, modifies...) | flow-log calls | max RSS / tree PSS (MiB) |",
                   "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: |"]
@@ -655,6 +710,9 @@ def render(results, summary, plot_name):
                 sum(calls.values()), reads, sum(calls.values()) - reads, fmt_calls(flow),
                 r["max_rss_kb"] / 1024, r["tree_peak_rss_kb"] / 1024))
         lines.append("")
+        before = (site.get("previous") or {}).get("runs") or []
+        if before:
+            lines += site_comparison(before, site["runs"], site["previous"].get("measured"))
         for r in site["runs"]:
             lines.append("<details><summary>Every call of the {0} run, by operation</summary>".format(r["run"]))
             lines.append("")
@@ -830,6 +888,11 @@ def main():
     parser.add_argument("--reps-loop-100", type=int, default=3, help="runs of the loops at N=100 (default 3)")
     parser.add_argument("--reps-loop-500", type=int, default=1, help="runs of the loops at N=500 (default 1)")
     parser.add_argument("--skip-site", action="store_true", help="do not run playbooks/site.yml")
+    parser.add_argument("--only-site", action="store_true",
+                        help="measure only the site playbook's first and second runs; the other figures are kept "
+                             "from --results, and the site figures they held are shown beside the new ones as before")
+    parser.add_argument("--site-note", default="",
+                        help="with --only-site: one sentence saying what changed since the previous site figures")
     parser.add_argument("--ansible-playbook", default=os.path.join(ROOT, ".venv", "bin", "ansible-playbook"))
     parser.add_argument("--module-python", default=os.path.join(ROOT, ".venv", "bin", "python"))
     parser.add_argument("--aws-cli", default=shutil.which("aws") or os.path.join(ROOT, ".venv-bench", "bin", "aws"))
@@ -850,6 +913,13 @@ def main():
         return 0
     if not args.endpoint_url:
         parser.error("no endpoint: set AWS_URL or --endpoint-url (bash benchmarks/run.sh starts LocalStack)")
+    if args.only_site:
+        if args.skip_site:
+            parser.error("--only-site and --skip-site exclude each other")
+        results = measure_only_site(args)
+        save(args, results)
+        report(args, results)
+        return 0 if all(r["ok"] for r in results["site"].get("runs", [])) else 1
     results = measure(args)
     save(args, results)
     report(args, results)
