@@ -268,6 +268,9 @@ def build_desired(params, region=None):
 
     resource_type = params["resource_type"]
     is_tgw = resource_type in TRANSIT_GATEWAY_TYPES
+    if is_tgw and params.get("log_format") is None:
+        # Transit gateway flow logs have their own default format (not the VPC one): let AWS apply it.
+        log_format = None
     interval = params.get("max_aggregation_interval")
     if interval is None:
         interval = 60 if is_tgw else 600
@@ -341,6 +344,8 @@ def differences(existing, desired):
     """The immutable settings that differ, as (name, current, wanted) tuples."""
     found = []
     for key in SETTING_LABELS:
+        if key == "log_format" and desired.get(key) is None:
+            continue  # AWS's default format for the resource type was asked for: any is accepted.
         if (existing.get(key) or None) != (desired.get(key) or None):
             found.append((SETTING_LABELS[key], existing.get(key), desired.get(key)))
     return found
@@ -356,9 +361,10 @@ def create_request(desired):
     request = {
         "ResourceType": desired["resource_type"],
         "LogDestinationType": desired["log_destination_type"],
-        "LogFormat": desired["log_format"],
         "MaxAggregationInterval": desired["max_aggregation_interval"],
     }
+    if desired["log_format"] is not None:
+        request["LogFormat"] = desired["log_format"]
     optional = {
         "TrafficType": desired["traffic_type"],
         "LogGroupName": desired["log_group_name"],

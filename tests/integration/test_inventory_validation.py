@@ -70,6 +70,28 @@ CASES = {
         _vars(flowlogs_destinations=[CWL, dict(S3, prefix="AWSLogs")]),
         ["flowlogs_destinations[archive]", "AWSLogs"],
     ),
+    "subnet id given for a VPC flow log": (
+        _vars(flowlogs_flow_logs=[{"name": "vpc", "resource_ids": ["subnet-0123456789abcdef0"],
+                                   "destination": "cloudwatch"}]),
+        ["flowlogs_flow_logs[vpc]", "must all be VPC ids", "subnet-0123456789abcdef0"],
+    ),
+    "traffic type on a transit gateway": (
+        _vars(flowlogs_flow_logs=[{"name": "tgw", "resource_type": "TransitGateway", "traffic_type": "ALL",
+                                   "resource_ids": ["tgw-0123456789abcdef0"], "destination": "archive"}]),
+        ["flowlogs_flow_logs[tgw]", "no traffic_type"],
+    ),
+    "REJECT alarm on a format without action": (
+        _vars(flowlogs_flow_logs=[dict(FLOW, log_format="${version} ${srcaddr} ${dstaddr}")]),
+        ["flowlogs_flow_logs[vpc].log_format has no ${action}", "reject_alarm.enabled"],
+    ),
+    "lifecycle days out of order": (
+        _vars(flowlogs_destinations=[CWL, dict(S3, transition_to_ia_days=60, transition_to_glacier_days=30)]),
+        ["flowlogs_destinations[archive]", "transition_to_glacier_days"],
+    ),
+    "retention AWS allows but the log group module does not": (
+        _vars(flowlogs_destinations=[dict(CWL, retention_days=1096), S3]),
+        ["flowlogs_destinations", "retention_days", "1096"],
+    ),
     "KMS key id instead of ARN": (
         _vars(flowlogs_destinations=[dict(CWL, kms_key_arn="1234abcd-12ab-34cd-56ef-1234567890ab"), S3]),
         ["flowlogs_destinations[cloudwatch]", "kms_key_arn"],

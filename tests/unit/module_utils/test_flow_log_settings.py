@@ -819,12 +819,12 @@ def test_create_request_s3():
     }
 
 
-def test_create_request_transit_gateway_has_no_traffic_type():
+def test_create_request_transit_gateway_has_no_traffic_type_nor_vpc_default_format():
+    # Transit gateway flow logs have their own default format: without log_format, send none.
     request = create_request(build_desired(s3_params(resource_type="TransitGateway", resource_ids=[TGW])))
     assert request == {
         "ResourceType": "TransitGateway",
         "LogDestinationType": "s3",
-        "LogFormat": DEFAULT_FORMAT,
         "MaxAggregationInterval": 60,
         "LogDestination": BUCKET_ARN + "/prod/",
         "DestinationOptions": DEFAULT_DESTINATION_OPTIONS,
@@ -883,3 +883,14 @@ def test_max_resource_ids():
     assert max_resource_ids("TransitGatewayAttachment") == 25
     for resource_type in ("VPC", "Subnet", "NetworkInterface"):
         assert max_resource_ids(resource_type) == DEFAULT_MAX_RESOURCE_IDS == 1000
+
+
+def test_transit_gateway_without_format_accepts_the_format_aws_chose():
+    desired = build_desired(s3_params(resource_type="TransitGateway", resource_ids=[TGW]))
+    assert desired["log_format"] is None
+    current = normalize_existing(described_s3(ResourceId=TGW, TrafficType=None, MaxAggregationInterval=60,
+                                              LogFormat="${version} ${resource-type} ${account-id}"))
+    assert differences(current, desired) == []
+    explicit = build_desired(s3_params(resource_type="TransitGateway", resource_ids=[TGW], log_format=CUSTOM_FORMAT))
+    assert create_request(explicit)["LogFormat"] == CUSTOM_FORMAT
+    assert [name for name, _, _ in differences(current, explicit)] == ["log_format"]
