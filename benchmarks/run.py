@@ -693,9 +693,9 @@ def render(results, summary, plot_name):
         lines.append("Skipped: {0}.".format(site["skipped"]))
     else:
         if site.get("measured"):
+            note = " " + site["note"] if site.get("note") else ""
             lines.append("Measured again on its own (`run.py --only-site`) {0}; the rest of this page is from the "
-                         "run above.{1}".format(fmt_time(site["measured"]),
-                                               " " + site["note"] if site.get("note") else ""))
+                         "run above.{1}".format(fmt_time(site["measured"]), note))
             lines.append("")
         lines += ["| run | wall time (s) | CPU time (s) | changed tasks | API calls | reads | other calls "
                   "(creates, puts, modifies...) | flow-log calls | max RSS / tree PSS (MiB) |",

@@ -123,8 +123,8 @@ def test_two_region_inventory_builds_both_targets_idempotently_and_tears_down(aw
     second = run_playbook("flowlogs.aws.site", {}, "-i", inventory)
     assert second.returncode == 0, second.stdout[-3000:]
     recaps = re.findall(r"localstack-(\S+)\s+: ok=\d+\s+changed=(\d+)", second.stdout)
-    assert sorted(region for region, _ in recaps) == ["eu-west-1", "us-east-1"]
-    assert [changed for _, changed in recaps] == ["0", "0"], second.stdout[-3000:]
+    assert sorted(region for region, unused in recaps) == ["eu-west-1", "us-east-1"]
+    assert [changed for unused, changed in recaps] == ["0", "0"], second.stdout[-3000:]
     for region in ("us-east-1", "eu-west-1"):
         ec2 = _regional(aws, "ec2", region)
         vpcs = ec2.describe_vpcs(Filters=[{"Name": "tag:project", "Values": ["flowlogs-two-regions"]}])["Vpcs"]

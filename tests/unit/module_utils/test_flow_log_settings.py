@@ -893,4 +893,4 @@ def test_transit_gateway_without_format_accepts_the_format_aws_chose():
     assert differences(current, desired) == []
     explicit = build_desired(s3_params(resource_type="TransitGateway", resource_ids=[TGW], log_format=CUSTOM_FORMAT))
     assert create_request(explicit)["LogFormat"] == CUSTOM_FORMAT
-    assert [name for name, _, _ in differences(current, explicit)] == ["log_format"]
+    assert [diff[0] for diff in differences(current, explicit)] == ["log_format"]
