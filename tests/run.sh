@@ -69,6 +69,12 @@ for stage in "${stages[@]}"; do
   esac
 done
 
+# Stop LocalStack before the summary so that the summary is the last thing printed.
+if $needs_localstack && [ -z "${FLOWLOGS_KEEP_LOCALSTACK:-}" ]; then
+  trap - EXIT
+  tests/localstack/localstack.sh stop
+fi
+
 echo "================ summary ================"
 [ ${#failed_stages[@]} -gt 0 ] && echo "failed stages: ${failed_stages[*]}"
 echo "stages: $passed passed, $failed failed"
