@@ -367,19 +367,26 @@ class FlowLogManager:
             existing.setdefault(flow_log["ResourceId"], []).append(flow_log)
         return existing
 
+    def _compare(self, flow_log):
+        """None when flow_log is another flow log, else the settings that differ (empty when none)."""
+        current = normalize_existing(flow_log)
+        if not same_identity(current, self.desired):
+            return None
+        return differences(current, self.desired)
+
     def _plan(self, existing):
         """Classify every resource: unchanged (with its flow log), conflict, or missing."""
         unchanged, conflicts, missing = {}, {}, []
         for resource_id in self.desired["resource_ids"]:
             same, other = None, None
             for flow_log in existing.get(resource_id, []):
-                current = normalize_existing(flow_log)
-                if not same_identity(current, self.desired):
+                diffs = self._compare(flow_log)
+                if diffs is None:
                     continue
-                if not differences(current, self.desired):
+                if not diffs:
                     same = same or flow_log
                 else:
-                    other = other or (flow_log, differences(current, self.desired))
+                    other = other or (flow_log, diffs)
             if same:
                 unchanged[resource_id] = same
             elif other:
@@ -470,13 +477,7 @@ class FlowLogManager:
             found = describe_flow_logs(self.client, filters={"resource-id": resource_ids})
         except Exception:  # pylint: disable=broad-except
             return []
-        known = self._known_ids
-        return [
-            fl["FlowLogId"] for fl in found
-            if fl["FlowLogId"] not in known
-            and same_identity(normalize_existing(fl), self.desired)
-            and not differences(normalize_existing(fl), self.desired)
-        ]
+        return [fl["FlowLogId"] for fl in found if fl["FlowLogId"] not in self._known_ids and self._compare(fl) == []]
 
     def _delete(self, flow_log_ids):
         try:
