@@ -45,6 +45,7 @@ __all__ = [
     "catalogue",
     "tag_field_specification_problems",
     "closest_field",
+    "field_names",
     "record_version",
     "athena_column_name",
     "athena_columns",
@@ -667,26 +668,38 @@ def _tag_key_problems(path, tag_keys, problems):
     return list(tag_keys)
 
 
-def _fields_of(fields):
+def _fields_of(fields, resource_type=None):
     """Accept a format string, None, a list of names or of Field tuples.
 
-    A string (or None) is parsed as a VPC format; a list may hold fields of
-    either catalogue (transit gateway fields, tag fields), as parse_format
-    returns them for any resource type.
+    A string (or None: the default format) is parsed for ``resource_type``
+    (None: VPC); a list may hold fields of either catalogue (transit gateway
+    fields, tag fields), as parse_format returns them for any resource type.
     """
     if fields is None or isinstance(fields, str):
-        return _parse(fields, None, False)
+        return _parse(fields, None, False, resource_type)
     if isinstance(fields, Field):
         fields = [fields]
     names = []
     for item in fields:
         name = item.name if isinstance(item, Field) else item
         if not isinstance(name, str) or name not in _ALL_FIELDS:
-            raise FlowLogFormatError(_unknown_field_message(str(name)))
+            raise FlowLogFormatError(_unknown_field_message(str(name), resource_type))
+        if name in names:
+            raise FlowLogFormatError("duplicate field %s" % _ref(name))
         names.append(name)
     if not names:
         raise FlowLogFormatError("no fields given")
     return names
+
+
+def field_names(fields, resource_type=None):
+    """Field names of a format string (None: ``resource_type``'s default) or of a list of fields.
+
+    Strings are validated like normalize_format (no tag field specifications
+    needed: for reading records); lists may mix both catalogues' fields but
+    not repeat one. The derivation functions below take the result.
+    """
+    return list(_fields_of(fields, resource_type))
 
 
 def _field(name):

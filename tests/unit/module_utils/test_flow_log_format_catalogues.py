@@ -279,3 +279,47 @@ def test_full_specifications_cover_every_tag_field(tags):
     one_key = [{"resource_type": s["resource_type"], "tag_keys": ["k"]} for s in ALL_TAG_SPECS]
     problems = tag_field_specification_problems(fmt(*tags), one_key)
     assert len(problems) == len([t for t in tags if t.endswith("-2")])
+
+
+# ---------------------------------------------------------------------------
+# Modules that derive from a format: Glue table, Athena queries, Insights
+# ---------------------------------------------------------------------------
+def test_glue_table_for_transit_gateway_flow_logs():
+    from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_glue import (
+        FlowLogTableError, build_desired, table_input)
+
+    desired = build_desired("db", "tgw", None, {"file_format": "parquet"}, bucket="my-bucket",
+                            account_ids=["123456789012"], regions=["us-east-1"],
+                            start_date="2026-01-01", resource_type="TransitGateway")
+    assert desired["fields"] == list(TRANSIT_GATEWAY_DEFAULT_FIELDS)
+    assert desired["log_format"] == TRANSIT_GATEWAY_DEFAULT_FORMAT
+    columns = table_input(desired)["StorageDescriptor"]["Columns"]
+    assert [c["Name"] for c in columns][:5] == [
+        "version", "resource_type", "account_id", "tgw_id", "tgw_attachment_id"]
+    assert {c["Name"]: c["Type"] for c in columns}["packets_lost_blackhole"] == "bigint"
+    # Without resource_type the same format is a VPC one, and tgw fields are refused.
+    with pytest.raises(FlowLogTableError, match=r"\$\{tgw-id\} exists only in transit gateway"):
+        build_desired("db", "t", "${tgw-id}", None, bucket="my-bucket")
+
+
+def test_athena_queries_skip_what_transit_gateway_records_lack():
+    from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_queries import generate_queries
+
+    result = generate_queries(None, "db", "tgw", resource_type="TransitGatewayAttachment")
+    skipped = dict((s["key"], s["missing_fields"]) for s in result["skipped"])
+    assert skipped and all(fields for fields in skipped.values())
+    for query in result["queries"]:
+        assert set(query["fields"]) <= set(TRANSIT_GATEWAY_FIELDS)
+
+
+def test_insights_queries_for_transit_gateway_fields():
+    from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_insights import (
+        format_fields, insights_queries, space_delimited_filter_pattern)
+
+    assert format_fields(None, "TransitGateway") == list(TRANSIT_GATEWAY_DEFAULT_FIELDS)
+    fields = ["tgw-id", "srcaddr", "packets-lost-no-route"]
+    assert format_fields(fields) == fields
+    result = insights_queries(fmt(*fields), resource_type="TransitGateway")
+    assert result["parse_clause"] == 'parse @message "* * *" as tgwId, srcAddr, packetsLostNoRoute'
+    assert space_delimited_filter_pattern(fields, {"tgw-id": "tgw-1"}) == (
+        '[tgw_id="tgw-1", srcaddr, packets_lost_no_route]')
