@@ -162,6 +162,9 @@ _CATALOGUE = (
     # Text DDL: string-safe; Parquet: assumed INT_32 (values 0 to 3). Unconfirmed.
     ("encryption-status", 10, "string", _I, "encryptionStatus", True,
      "Encryption status of the traffic (0 to 3, or '-')."),
+    # v11 (2026-06-10): tag values are UTF-8 percent-encoded; the first TagKeys
+    # value of the matching TagFieldSpecification fills the field, the second
+    # the -2 field (EC2 API Reference, "TagFieldSpecificationRequest").
     ("instance-tag", 11, "string", _S, "instanceTag", True,
      "Value of the first instance tag key from the tag field specifications."),
     ("instance-tag-2", 11, "string", _S, "instanceTag2", True,
@@ -173,9 +176,11 @@ _CATALOGUE = (
     ("asg-tag", 11, "string", _S, "asgTag", True, "Value of the first Auto Scaling group tag key."),
     ("asg-tag-2", 11, "string", _S, "asgTag2", True,
      "Value of the second Auto Scaling group tag key."),
-    ("interface-type", 11, "string", _S, "interfaceType", True, "Type of the network interface."),
+    ("interface-type", 11, "string", _S, "interfaceType", True,
+     "Type of the local interface that captured the flow (nat_gateway, network_load_balancer, "
+     "regional_nat_gateway, transit_gateway, vpc_endpoint)."),
     ("next-hop-interface-id", 11, "string", _S, "nextHopInterfaceId", True,
-     "ID of the next-hop network interface."),
+     "ID of the next-hop interface: the receiving one for egress, the sending one for ingress."),
     ("next-hop-subnet-id", 11, "string", _S, "nextHopSubnetId", True, "Subnet of the next hop."),
     ("next-hop-az-id", 11, "string", _S, "nextHopAzId", True, "Availability Zone ID of the next hop."),
     ("next-hop-vpc-id", 11, "string", _S, "nextHopVpcId", True, "VPC of the next hop."),

@@ -323,3 +323,21 @@ def test_insights_queries_for_transit_gateway_fields():
     assert result["parse_clause"] == 'parse @message "* * *" as tgwId, srcAddr, packetsLostNoRoute'
     assert space_delimited_filter_pattern(fields, {"tgw-id": "tgw-1"}) == (
         '[tgw_id="tgw-1", srcaddr, packets_lost_no_route]')
+
+
+def test_user_guide_lists_every_field_with_its_version_and_types():
+    import os
+    import re
+
+    guide = os.path.join(os.path.dirname(__file__), "..", "..", "..", "docs", "user-guide.md")
+    with open(guide) as handle:
+        text = handle.read()
+    section = text[text.index("### Field catalogues"):text.index("### Tag fields and tag field specifications")]
+    vpc_part, tgw_part = section.split("Transit gateway records (")
+    for part, fields in ((vpc_part, FIELDS), (tgw_part, TRANSIT_GATEWAY_FIELDS)):
+        rows = dict((m.group(1), m.group(2, 3, 4, 5)) for m in re.finditer(
+            r"^\| `([a-z0-9-]+)` \| (\d+) \| (\w+) \| (\w+) \| `(\w+)` \|", part, re.M))
+        assert list(rows) == list(fields)
+        for name, field in fields.items():
+            assert rows[name] == (str(field.version), field.athena_type, field.parquet_type,
+                                  field.insights_name), name
