@@ -44,6 +44,8 @@ __all__ = [
     "default_format",
     "catalogue",
     "tag_field_specification_problems",
+    "normalize_tag_field_specifications",
+    "api_tag_field_specifications",
     "closest_field",
     "field_names",
     "record_version",
@@ -650,6 +652,32 @@ def tag_field_specification_problems(log_format, tag_field_specifications,
                             % (_ref(tag), field, first_index[resource_type],
                                _ref(tag[:-len("-2")])))
     return problems
+
+
+def normalize_tag_field_specifications(tag_field_specifications):
+    """Tag field specifications in the module's form, sorted by resource type, for comparison.
+
+    Accepts the module's ``{resource_type, tag_keys}`` or the API's
+    ``{ResourceType, TagKeys}`` (request) and DescribeFlowLogs' form; None or
+    an empty list gives []. Key order is kept: it decides which field a key
+    fills. Raises FlowLogFormatError when the specifications are malformed
+    (see tag_field_specification_problems).
+    """
+    if not tag_field_specifications:
+        return []
+    problems = tag_field_specification_problems(None, tag_field_specifications)
+    if problems:
+        raise FlowLogFormatError("invalid tag_field_specifications: " + "; ".join(problems), problems)
+    result = [{"resource_type": _spec_value(spec, "resource_type", "ResourceType")[1],
+               "tag_keys": list(_spec_value(spec, "tag_keys", "TagKeys")[1])}
+              for spec in tag_field_specifications]
+    return sorted(result, key=lambda spec: TAG_RESOURCE_TYPES.index(spec["resource_type"]))
+
+
+def api_tag_field_specifications(tag_field_specifications):
+    """The ``TagFieldSpecifications`` parameter of CreateFlowLogs for validated specifications."""
+    return [{"ResourceType": spec["resource_type"], "TagKeys": spec["tag_keys"]}
+            for spec in normalize_tag_field_specifications(tag_field_specifications)]
 
 
 def _tag_key_problems(path, tag_keys, problems):

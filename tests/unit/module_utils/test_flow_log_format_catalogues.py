@@ -341,3 +341,40 @@ def test_user_guide_lists_every_field_with_its_version_and_types():
         for name, field in fields.items():
             assert rows[name] == (str(field.version), field.athena_type, field.parquet_type,
                                   field.insights_name), name
+
+
+def test_tag_field_specification_forms():
+    from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_format import (
+        api_tag_field_specifications, normalize_tag_field_specifications)
+
+    user = [{"resource_type": "auto-scaling-group", "tag_keys": ["team"]},
+            {"resource_type": "instance", "tag_keys": ["Name", "env"]}]
+    described = [{"ResourceType": "instance", "TagKeys": ["Name", "env"]},
+                 {"ResourceType": "auto-scaling-group", "TagKeys": ["team"]}]
+    assert normalize_tag_field_specifications(user) == normalize_tag_field_specifications(described) == [
+        {"resource_type": "instance", "tag_keys": ["Name", "env"]},
+        {"resource_type": "auto-scaling-group", "tag_keys": ["team"]}]
+    # Key order decides the field: swapping keys is a different specification.
+    swapped = [{"resource_type": "instance", "tag_keys": ["env", "Name"]}]
+    assert normalize_tag_field_specifications(swapped) != normalize_tag_field_specifications(described[:1])
+    assert api_tag_field_specifications(user) == [
+        {"ResourceType": "instance", "TagKeys": ["Name", "env"]},
+        {"ResourceType": "auto-scaling-group", "TagKeys": ["team"]}]
+    assert normalize_tag_field_specifications(None) == normalize_tag_field_specifications([]) == []
+    with pytest.raises(FlowLogFormatError, match=r"tag_field_specifications\[0\]\.tag_keys has 3 keys"):
+        api_tag_field_specifications([{"resource_type": "instance", "tag_keys": ["a", "b", "c"]}])
+
+
+def test_api_form_is_what_botocore_accepts():
+    import botocore.session
+    from botocore.validate import ParamValidator
+
+    from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_format import api_tag_field_specifications
+
+    model = botocore.session.get_session().get_service_model("ec2")
+    shape = model.operation_model("CreateFlowLogs").input_shape
+    params = {"ResourceIds": ["vpc-1"], "ResourceType": "VPC", "LogFormat": "${srcaddr} ${instance-tag}",
+              "TagFieldSpecifications": api_tag_field_specifications(
+                  [{"resource_type": "instance", "tag_keys": ["Name"]}])}
+    report = ParamValidator().validate(params, shape)
+    assert not report.has_errors(), report.generate_report()
