@@ -197,8 +197,10 @@ def test_tag_fields_map_to_resource_types():
     (fmt("instance-tag"), [{"resource_type": "instance", "tag_keys": ["Name"]}]),
     (fmt("instance-tag", "instance-tag-2"), [{"resource_type": "instance", "tag_keys": ["a", "b"]}]),
     (fmt("interface-tag"), [{"ResourceType": "network-interface", "TagKeys": ["Name"]}]),
-    (fmt("asg-tag", "interface-tag"), [{"resource_type": "auto-scaling-group", "tag_keys": ["x"]},
-                                      {"resource_type": "network-interface", "tag_keys": ["y"]}]),
+    (fmt("asg-tag", "interface-tag"), [
+        {"resource_type": "auto-scaling-group", "tag_keys": ["x"]},
+        {"resource_type": "network-interface", "tag_keys": ["y"]},
+    ]),
     (fmt("srcaddr"), None),
     (None, None),
     (["instance-tag"], [{"resource_type": "instance", "tag_keys": ["k" * 128]}]),
