@@ -1,19 +1,23 @@
 # -*- coding: utf-8 -*-
 # Copyright: Contributors to the flowlogs.aws collection
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The VPC Flow Logs format engine.
+"""The flow-log format engine.
 
-One catalogue of every flow-log record field (versions 2 to 11) and pure
-functions on it: validate and normalise a ``log_format`` string, compute the
-record version, derive Athena/Glue columns and CloudWatch Logs Insights parse
-clauses, parse and render record lines, and describe the S3 key layout and the
-Athena partition projection for every S3 delivery option.
+Two catalogues of flow-log record fields, VPC records (versions 2 to 11) and
+transit gateway records (versions 2 to 6), and pure functions on them:
+validate and normalise a ``log_format`` string for a resource type, check tag
+field specifications, compute the record version, derive Athena/Glue columns
+and CloudWatch Logs Insights parse clauses, parse and render record lines, and
+describe the S3 key layout and the Athena partition projection for every S3
+delivery option.
 
 Pure Python standard library only (no ansible, no boto3), so modules, filters,
-roles and unit tests all understand a format the same way. Sources for every
-fact are in docs and in /work/shared/reference/anchors-and-aws-facts.md
-sections 2 and 3; the ones not confirmed by AWS documentation are marked
-``type_inferred=True`` or commented as such below.
+roles and unit tests all understand a format the same way. Sources: the AWS
+pages "Flow log records" (Amazon VPC User Guide), "Transit Gateway Flow Log
+records" (AWS Transit Gateway Guide), "TagFieldSpecificationRequest" (EC2 API
+Reference) and the botocore EC2 model; facts no AWS document confirms are
+marked ``type_inferred=True`` or commented as inferred below (docs/user-guide.md,
+"Field catalogues").
 """
 
 import datetime

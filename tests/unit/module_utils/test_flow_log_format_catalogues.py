@@ -380,3 +380,21 @@ def test_api_form_is_what_botocore_accepts():
                   [{"resource_type": "instance", "tag_keys": ["Name"]}])}
     report = ParamValidator().validate(params, shape)
     assert not report.has_errors(), report.generate_report()
+
+
+@given(st.lists(st.sampled_from(sorted(TRANSIT_GATEWAY_FIELDS)), min_size=1, max_size=20, unique=True))
+def test_insights_parse_clause_reads_any_transit_gateway_record(fields):
+    from insights_oracle import glob_parse, sample_records, split_query
+    from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_insights import insights_queries
+
+    log_format = fmt(*fields)
+    assert parse_format(log_format, resource_type="TransitGateway") == fields
+    result = insights_queries(log_format, resource_type="TransitGateway")
+    clauses = [result["parse_clause"]] + [split_query(q["query_string"])[0] for q in result["queries"]]
+    for clause in clauses:
+        for line, _action in sample_records(fields, count=4):
+            expected = parse_record(line, fields, typed=False)
+            assert glob_parse(clause, line) == dict(
+                (TRANSIT_GATEWAY_FIELDS[f].insights_name, "-" if v is None else v) for f, v in expected.items())
+    for line, _action in sample_records(fields, count=4):
+        assert render_record(parse_record(line, fields), fields) == line
