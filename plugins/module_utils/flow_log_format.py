@@ -700,8 +700,6 @@ def _tag_key_problems(path, tag_keys, problems):
         if not isinstance(key, str) or not 1 <= len(key) <= _TAG_KEY_MAX_LENGTH:
             problems.append("%s[%d] must be a tag key of 1 to %d characters, got %r"
                             % (path, position, _TAG_KEY_MAX_LENGTH, key))
-    if len(set(k for k in tag_keys if isinstance(k, str))) < len(tag_keys):
-        problems.append("%s repeats a key; the second field would show the same tag" % path)
     return list(tag_keys)
 
 
