@@ -29,6 +29,7 @@ from ansible_collections.amazon.aws.plugins.module_utils.tagging import boto3_ta
 from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_format import FlowLogFormatError
 from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_format import parse_format
 from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_settings import chunks
+from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_settings import resource_type_of
 
 # DescribeFlowLogs filters accept a bounded number of values; stay well inside it.
 FILTER_VALUES_PER_CALL = 200
@@ -220,9 +221,12 @@ def format_flow_log(flow_log):
     result["tags"] = boto3_tag_list_to_ansible_dict(flow_log.get("Tags", []))
     try:
         # Tag fields are legitimate in a format AWS accepted: do not ask for their specifications.
-        result["log_format_fields"] = parse_format(flow_log.get("LogFormat"), tag_field_specifications=True)
+        # Fields are checked against the records of the resource's type (VPC or transit gateway).
+        result["log_format_fields"] = parse_format(flow_log.get("LogFormat"), tag_field_specifications=True,
+                                                   resource_type=resource_type_of(flow_log.get("ResourceId")))
     except FlowLogFormatError:
-        # A field newer than this collection's catalogue: report the raw tokens.
+        # A field newer than this collection's catalogue, or Cloud WAN records (not catalogued):
+        # report the raw tokens.
         result["log_format_fields"] = [t.strip("${}") for t in (flow_log.get("LogFormat") or "").split()]
     return result
 

@@ -14,6 +14,8 @@ from collections import namedtuple
 from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_format import FlowLogFormatError
 from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_format import normalize_format
 from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_format import parse_format
+from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_format import tag_field_specification_problems
+from ansible_collections.flowlogs.aws.plugins.module_utils.ownership import marker_problems
 
 # Every value of the EC2 API's FlowLogsResourceType, in one table: the family decides the
 # rules, the pattern and example check ids before any call, max_ids bounds one CreateFlowLogs.
@@ -292,23 +294,26 @@ def build_desired(params, region=None):
     _check_resources(params, problems)
     _check_traffic_and_interval(params, problems)
     _check_destination(params, problems, region)
-    log_format = None
-    tag_specs = tag_field_specifications_request(params.get("tag_field_specifications"))
-    try:
-        # parse_format refuses tag fields (${instance-tag}...) without tag field specifications.
-        parse_format(params.get("log_format"), tag_field_specifications=tag_specs)
-        log_format = normalize_format(params.get("log_format"))
-    except FlowLogFormatError as e:
-        problems.append(str(e))
-    if problems:
-        raise FlowLogSettingsError(problems)
-
+    problems.extend(marker_problems(params.get("tags")))
     resource_type = params["resource_type"]
     fixed = not takes_traffic_type(resource_type)
-    if fixed and params.get("log_format") is None:
-        # Transit gateway and Cloud WAN flow logs have their own default format (not the VPC one):
-        # let AWS apply it.
-        log_format = None
+    given_format, specs = params.get("log_format"), params.get("tag_field_specifications")
+    if specs is not None:
+        problems.extend(tag_field_specification_problems(given_format, specs, field="tag_field_specifications"))
+    log_format = None
+    if not (fixed and given_format is None):
+        # Transit gateway and Cloud WAN flow logs keep AWS's own default format when none is
+        # given (not sent, any accepted); the others send the VPC default explicitly.
+        try:
+            # Checked against the records of resource_type; tag fields (${instance-tag}...) need
+            # tag_field_specifications, which were checked above.
+            parse_format(given_format, tag_field_specifications=True if specs else None, resource_type=resource_type)
+            log_format = normalize_format(given_format, resource_type=resource_type)
+        except FlowLogFormatError as e:
+            problems.append(str(e))
+    if problems:
+        raise FlowLogSettingsError(problems)
+    tag_specs = tag_field_specifications_request(specs)
     interval = params.get("max_aggregation_interval")
     if interval is None:
         interval = 60 if fixed else 600
@@ -353,16 +358,27 @@ def tag_field_specifications_result(specs):
             for spec in tag_field_specifications_request(specs)]
 
 
-def _existing_format(log_format):
+def resource_type_of(resource_id):
+    """The resource type an id belongs to (from its form), or None when no type matches."""
+    for name, resource_type in RESOURCE_TYPES.items():
+        if resource_type.pattern.match(resource_id or ""):
+            return name
+    return None
+
+
+def _existing_format(log_format, resource_type=None):
     """Normalise a format read from AWS; keep it verbatim if it has fields this catalogue lacks."""
     try:
-        return normalize_format(log_format)
+        return normalize_format(log_format, resource_type=resource_type)
     except FlowLogFormatError:
         return " ".join((log_format or "").split())
 
 
 def normalize_existing(flow_log):
-    """The settings of a DescribeFlowLogs entry, in the shape build_desired returns."""
+    """The settings of a DescribeFlowLogs entry, in the shape build_desired returns.
+
+    DescribeFlowLogs gives no resource type: it is read from the resource id's form.
+    """
     destination_type = flow_log.get("LogDestinationType") or "cloud-watch-logs"
     options = None
     if destination_type == "s3":
@@ -375,7 +391,7 @@ def normalize_existing(flow_log):
         "destination": destination_key(destination_type, flow_log.get("LogGroupName"), flow_log.get("LogDestination")),
         "deliver_logs_permission_arn": flow_log.get("DeliverLogsPermissionArn"),
         "deliver_cross_account_role": flow_log.get("DeliverCrossAccountRole"),
-        "log_format": _existing_format(flow_log.get("LogFormat")),
+        "log_format": _existing_format(flow_log.get("LogFormat"), resource_type_of(flow_log.get("ResourceId"))),
         "max_aggregation_interval": flow_log.get("MaxAggregationInterval") or 600,
         "destination_options": options,
         # DescribeFlowLogs returns them as sent; compare in the same canonical order.

@@ -933,8 +933,9 @@ def test_transit_gateway_without_format_accepts_the_format_aws_chose():
     current = normalize_existing(described_s3(ResourceId=TGW, TrafficType=None, MaxAggregationInterval=60,
                                               LogFormat="${version} ${resource-type} ${account-id}"))
     assert differences(current, desired) == []
-    explicit = build_desired(s3_params(resource_type="TransitGateway", resource_ids=[TGW], log_format=CUSTOM_FORMAT))
-    assert create_request(explicit)["LogFormat"] == CUSTOM_FORMAT
+    tgw_format = "${version} ${srcaddr} ${dstaddr} ${packets-lost-no-route}"
+    explicit = build_desired(s3_params(resource_type="TransitGateway", resource_ids=[TGW], log_format=tgw_format))
+    assert create_request(explicit)["LogFormat"] == tgw_format
     assert [diff[0] for diff in differences(current, explicit)] == ["log_format"]
 
 
@@ -977,3 +978,36 @@ def test_other_tag_keys_or_their_order_are_a_difference():
 
 def test_tag_fields_without_specifications_are_refused():
     assert any("tag_field_specifications" in p for p in problems_of(params(log_format=TAG_FORMAT)))
+
+
+def test_a_transit_gateway_format_is_checked_against_transit_gateway_records():
+    problems = problems_of(s3_params(resource_type="TransitGateway", resource_ids=[TGW], log_format=CUSTOM_FORMAT))
+    assert problems == ["invalid log_format: field ${action} exists only in VPC flow log records, "
+                        "not in the transit gateway records of TransitGateway"]
+
+
+def test_a_cloud_wan_format_is_refused_and_the_default_left_to_aws():
+    core = "core-network-0123456789abcdef0"
+    desired = build_desired(s3_params(resource_type="CoreNetwork", resource_ids=[core]))
+    assert desired["log_format"] is None and "LogFormat" not in create_request(desired)
+    problems = problems_of(s3_params(resource_type="CoreNetwork", resource_ids=[core], log_format="${version}"))
+    assert len(problems) == 1 and "Cloud WAN flow log records" in problems[0]
+
+
+def test_tags_that_change_the_ownership_marker_are_refused():
+    assert problems_of(params(tags={"managed-by": "someone-else"})) == [
+        "tags.managed-by: is set by the collection to 'flowlogs.aws' on everything it creates and cannot be "
+        "changed (got 'someone-else'); use another tag key"]
+    assert build_desired(params(tags={"managed-by": "flowlogs.aws", "team": "net"}))
+
+
+def test_tag_field_specification_problems_are_reported_with_the_others():
+    problems = problems_of(params(log_format=TAG_FORMAT, traffic_type=None, log_group_name=None,
+                                  tag_field_specifications=[{"resource_type": "instance", "tag_keys": ["Name"]}]))
+    assert "log_destination_type cloud-watch-logs needs log_group_name or log_destination (a log group ARN)" in problems
+    assert any("${instance-tag-2} in log_format needs a second tag key" in p for p in problems)
+
+
+def test_empty_tag_field_specifications_are_refused_even_without_a_format():
+    assert problems_of(params(tag_field_specifications=[])) == [
+        "tag_field_specifications is empty; give 1 to 3 entries, or omit it"]
