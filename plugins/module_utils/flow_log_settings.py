@@ -76,6 +76,46 @@ FIREHOSE_ARN = re.compile(
     r"^" + _PARTITION + r":firehose:(?P<region>[a-z0-9-]+):(?P<account>\d{12}):deliverystream/[A-Za-z0-9._-]{1,64}$"
 )
 
+# Every member of the EC2 API's CreateFlowLogsRequest and FlowLog shapes, and what the modules do
+# with it. tests/unit/modules/test_flow_log_api_contract.py compares these with the installed
+# botocore model, so a member AWS adds fails the tests until it is handled here.
+CREATE_FLOW_LOGS_MEMBERS = {
+    "DryRun": "not sent: check mode plans from DescribeFlowLogs instead",
+    "ClientToken": "a fresh UUID per CreateFlowLogs call, kept across throttling retries",
+    "ResourceIds": "resource_ids, in batches of max_resource_ids(resource_type)",
+    "ResourceType": "resource_type",
+    "TrafficType": "traffic_type (never for transit gateway and Cloud WAN types)",
+    "LogDestinationType": "log_destination_type",
+    "LogDestination": "log_destination",
+    "LogGroupName": "log_group_name",
+    "DeliverLogsPermissionArn": "deliver_logs_permission_arn",
+    "DeliverCrossAccountRole": "deliver_cross_account_role",
+    "LogFormat": "log_format, normalised (the VPC default when omitted; AWS's own default for the others)",
+    "MaxAggregationInterval": "max_aggregation_interval",
+    "DestinationOptions": "destination_options, completed with AWS's defaults",
+    "TagFieldSpecifications": "tag_field_specifications",
+    "TagSpecifications": "tags, always with the ownership marker",
+}
+FLOW_LOG_MEMBERS = {
+    "CreationTime": "reported",
+    "DeliverLogsErrorMessage": "reported; fails the task with wait",
+    "DeliverLogsPermissionArn": "compared",
+    "DeliverCrossAccountRole": "compared",
+    "DeliverLogsStatus": "reported; fails the task with wait",
+    "FlowLogId": "reported; flow_log_ids",
+    "FlowLogStatus": "reported; awaited with wait",
+    "LogGroupName": "identity (destination)",
+    "ResourceId": "identity",
+    "TrafficType": "identity",
+    "LogDestinationType": "identity",
+    "LogDestination": "identity (destination)",
+    "LogFormat": "compared; parsed into log_format_fields",
+    "Tags": "ownership marker and tags",
+    "MaxAggregationInterval": "compared",
+    "DestinationOptions": "compared",
+    "TagFieldSpecifications": "compared",
+}
+
 DEFAULT_DESTINATION_OPTIONS = {"FileFormat": "plain-text", "HiveCompatiblePartitions": False, "PerHourPartition": False}
 
 # Names used in messages, keyed by the normalised setting.
