@@ -23,7 +23,8 @@ def flow_log_definition_problems(definition, tags=None, tag_field_specifications
     """Every problem ec2_vpc_flow_log would report for a definition, as messages; empty when none.
 
     tags and tag_field_specifications are the role-wide values a definition's own extend or replace.
-    A definition that selects its resources by filters is checked with an example id of its type.
+    A definition without resource ids (filters find them later, or it resolved to none and the
+    role skips it) is checked with an example id of its type.
     """
     if not isinstance(definition, dict):
         raise AnsibleFilterError("flow_log_definition_problems expects a dict, got %s" % type(definition).__name__)
@@ -33,7 +34,8 @@ def flow_log_definition_problems(definition, tags=None, tag_field_specifications
     if params["tag_field_specifications"] is None and tag_field_specifications:
         params["tag_field_specifications"] = tag_field_specifications
     resource_type = RESOURCE_TYPES.get(params["resource_type"])
-    if not params["resource_ids"] and definition.get("resource_filters") is not None and resource_type:
+    if not params["resource_ids"] and resource_type:
+        # Resources found later by filters, or none (the role then skips the definition).
         params["resource_ids"] = [resource_type.example]
     try:
         build_desired(params)

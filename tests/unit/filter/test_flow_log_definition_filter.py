@@ -17,6 +17,10 @@ def test_a_valid_definition_has_no_problem():
                                          "deliver_logs_permission_arn": ROLE}) == []
 
 
+def test_a_definition_that_resolved_to_no_resource_is_not_a_problem():
+    assert flow_log_definition_problems(dict(S3, resource_ids=[])) == []
+
+
 def test_the_module_rules_of_the_type_apply():
     problems = flow_log_definition_problems(dict(S3, resource_type="CoreNetwork", traffic_type="ALL",
                                                  resource_ids=["core-network-0123456789abcdef0"]))
