@@ -51,7 +51,8 @@ class FakeEC2:
 
     def _enter(self, name):
         self.calls.append(name)
-        if len(self.calls) - 1 == self.fail_at:
+        index = len(self.calls) - 1
+        if index == self.fail_at or (isinstance(self.fail_at, (set, frozenset)) and index in self.fail_at):
             raise self.error(OPERATIONS[name])
 
     def describe_flow_logs(self, Filters=(), FlowLogIds=None, **_):
@@ -222,3 +223,30 @@ def test_an_error_at_any_call_fails_cleanly_and_reports_what_was_done(monkeypatc
         assert sorted(result["deleted_flow_log_ids"]) == sorted(fake.deleted)
         assert sorted(result.get("tagged_flow_log_ids", [])) == sorted(fake.tagged)
         assert result["changed"] is bool(fake.created or fake.deleted or fake.tagged)
+
+
+def test_a_failed_create_whose_follow_up_describe_fails_too_still_fails_cleanly(monkeypatch, capsys):
+    # After a refused CreateFlowLogs the module describes the resources to report what was made
+    # anyway; when that fails too, the CreateFlowLogs error is the one reported.
+    result, fake = run(monkeypatch, capsys, "create", fail_at={1, 2}, error=client_error)
+    assert fake.calls == ["describe_flow_logs", "create_flow_logs", "describe_flow_logs"]
+    assert result["failed"] is True and "CreateFlowLogs" in result["msg"]
+    assert result["created_flow_log_ids"] == [] and result["changed"] is False
+
+
+def test_a_delivery_role_that_cannot_be_assumed_is_named_in_the_failure(monkeypatch, capsys):
+    def iam_error(operation):
+        return ClientError({"Error": {"Code": "InvalidParameter", "Message": "Unable to assume given IAM role."}},
+                           operation)
+
+    role = "arn:aws:iam::123456789012:role/new-delivery-role"
+    SCENARIOS["cloudwatch"] = (ec2_vpc_flow_log, dict(resource_ids=VPCS[:1], log_group_name="/flow",
+                                                      deliver_logs_permission_arn=role,
+                                                      role_propagation_timeout=0), [])
+    try:
+        result, fake = run(monkeypatch, capsys, "cloudwatch", fail_at=1, error=iam_error)
+    finally:
+        del SCENARIOS["cloudwatch"]
+    assert fake.calls[1] == "create_flow_logs"
+    assert result["failed"] is True
+    assert "CreateFlowLogs" in result["msg"] and "could not assume " + role in result["msg"]
