@@ -40,8 +40,8 @@ def test_role_tags_and_tag_field_specifications_are_checked_with_the_definition(
     assert any("tag_field_specifications" in p for p in flow_log_definition_problems(definition))
     specs = [{"resource_type": "network-interface", "tag_keys": ["team"]}]
     assert flow_log_definition_problems(definition, tag_field_specifications=specs) == []
-    assert any("managed-by" in p for p in flow_log_definition_problems(definition, tags={"managed-by": "me"},
-                                                                        tag_field_specifications=specs))
+    problems = flow_log_definition_problems(definition, tags={"managed-by": "me"}, tag_field_specifications=specs)
+    assert any("managed-by" in p for p in problems)
 
 
 def test_a_definition_must_be_a_dict():
