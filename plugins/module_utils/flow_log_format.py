@@ -1,19 +1,23 @@
 # -*- coding: utf-8 -*-
 # Copyright: Contributors to the flowlogs.aws collection
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The VPC Flow Logs format engine.
+"""The flow-log format engine.
 
-One catalogue of every flow-log record field (versions 2 to 11) and pure
-functions on it: validate and normalise a ``log_format`` string, compute the
-record version, derive Athena/Glue columns and CloudWatch Logs Insights parse
-clauses, parse and render record lines, and describe the S3 key layout and the
-Athena partition projection for every S3 delivery option.
+Two catalogues of flow-log record fields, VPC records (versions 2 to 11) and
+transit gateway records (versions 2 to 6), and pure functions on them:
+validate and normalise a ``log_format`` string for a resource type, check tag
+field specifications, compute the record version, derive Athena/Glue columns
+and CloudWatch Logs Insights parse clauses, parse and render record lines, and
+describe the S3 key layout and the Athena partition projection for every S3
+delivery option.
 
 Pure Python standard library only (no ansible, no boto3), so modules, filters,
-roles and unit tests all understand a format the same way. Sources for every
-fact are in docs and in /work/shared/reference/anchors-and-aws-facts.md
-sections 2 and 3; the ones not confirmed by AWS documentation are marked
-``type_inferred=True`` or commented as such below.
+roles and unit tests all understand a format the same way. Sources: the AWS
+pages "Flow log records" (Amazon VPC User Guide), "Transit Gateway Flow Log
+records" (AWS Transit Gateway Guide), "TagFieldSpecificationRequest" (EC2 API
+Reference) and the botocore EC2 model; facts no AWS document confirms are
+marked ``type_inferred=True`` or commented as inferred below (docs/user-guide.md,
+"Field catalogues").
 """
 
 import datetime
@@ -44,7 +48,10 @@ __all__ = [
     "default_format",
     "catalogue",
     "tag_field_specification_problems",
+    "normalize_tag_field_specifications",
+    "api_tag_field_specifications",
     "closest_field",
+    "field_names",
     "record_version",
     "athena_column_name",
     "athena_columns",
@@ -161,6 +168,9 @@ _CATALOGUE = (
     # Text DDL: string-safe; Parquet: assumed INT_32 (values 0 to 3). Unconfirmed.
     ("encryption-status", 10, "string", _I, "encryptionStatus", True,
      "Encryption status of the traffic (0 to 3, or '-')."),
+    # v11 (2026-06-10): tag values are UTF-8 percent-encoded; the first TagKeys
+    # value of the matching TagFieldSpecification fills the field, the second
+    # the -2 field (EC2 API Reference, "TagFieldSpecificationRequest").
     ("instance-tag", 11, "string", _S, "instanceTag", True,
      "Value of the first instance tag key from the tag field specifications."),
     ("instance-tag-2", 11, "string", _S, "instanceTag2", True,
@@ -172,9 +182,11 @@ _CATALOGUE = (
     ("asg-tag", 11, "string", _S, "asgTag", True, "Value of the first Auto Scaling group tag key."),
     ("asg-tag-2", 11, "string", _S, "asgTag2", True,
      "Value of the second Auto Scaling group tag key."),
-    ("interface-type", 11, "string", _S, "interfaceType", True, "Type of the network interface."),
+    ("interface-type", 11, "string", _S, "interfaceType", True,
+     "Type of the local interface that captured the flow (nat_gateway, network_load_balancer, "
+     "regional_nat_gateway, transit_gateway, vpc_endpoint)."),
     ("next-hop-interface-id", 11, "string", _S, "nextHopInterfaceId", True,
-     "ID of the next-hop network interface."),
+     "ID of the next-hop interface: the receiving one for egress, the sending one for ingress."),
     ("next-hop-subnet-id", 11, "string", _S, "nextHopSubnetId", True, "Subnet of the next hop."),
     ("next-hop-az-id", 11, "string", _S, "nextHopAzId", True, "Availability Zone ID of the next hop."),
     ("next-hop-vpc-id", 11, "string", _S, "nextHopVpcId", True, "VPC of the next hop."),
@@ -646,6 +658,32 @@ def tag_field_specification_problems(log_format, tag_field_specifications,
     return problems
 
 
+def normalize_tag_field_specifications(tag_field_specifications):
+    """Tag field specifications in the module's form, sorted by resource type, for comparison.
+
+    Accepts the module's ``{resource_type, tag_keys}`` or the API's
+    ``{ResourceType, TagKeys}`` (request) and DescribeFlowLogs' form; None or
+    an empty list gives []. Key order is kept: it decides which field a key
+    fills. Raises FlowLogFormatError when the specifications are malformed
+    (see tag_field_specification_problems).
+    """
+    if not tag_field_specifications:
+        return []
+    problems = tag_field_specification_problems(None, tag_field_specifications)
+    if problems:
+        raise FlowLogFormatError("invalid tag_field_specifications: " + "; ".join(problems), problems)
+    result = [{"resource_type": _spec_value(spec, "resource_type", "ResourceType")[1],
+               "tag_keys": list(_spec_value(spec, "tag_keys", "TagKeys")[1])}
+              for spec in tag_field_specifications]
+    return sorted(result, key=lambda spec: TAG_RESOURCE_TYPES.index(spec["resource_type"]))
+
+
+def api_tag_field_specifications(tag_field_specifications):
+    """The ``TagFieldSpecifications`` parameter of CreateFlowLogs for validated specifications."""
+    return [{"ResourceType": spec["resource_type"], "TagKeys": spec["tag_keys"]}
+            for spec in normalize_tag_field_specifications(tag_field_specifications)]
+
+
 def _tag_key_problems(path, tag_keys, problems):
     """Check one entry's tag keys; return them if their count is usable, else None."""
     if tag_keys is None:
@@ -662,31 +700,41 @@ def _tag_key_problems(path, tag_keys, problems):
         if not isinstance(key, str) or not 1 <= len(key) <= _TAG_KEY_MAX_LENGTH:
             problems.append("%s[%d] must be a tag key of 1 to %d characters, got %r"
                             % (path, position, _TAG_KEY_MAX_LENGTH, key))
-    if len(set(k for k in tag_keys if isinstance(k, str))) < len(tag_keys):
-        problems.append("%s repeats a key; the second field would show the same tag" % path)
     return list(tag_keys)
 
 
-def _fields_of(fields):
+def _fields_of(fields, resource_type=None):
     """Accept a format string, None, a list of names or of Field tuples.
 
-    A string (or None) is parsed as a VPC format; a list may hold fields of
-    either catalogue (transit gateway fields, tag fields), as parse_format
-    returns them for any resource type.
+    A string (or None: the default format) is parsed for ``resource_type``
+    (None: VPC); a list may hold fields of either catalogue (transit gateway
+    fields, tag fields), as parse_format returns them for any resource type.
     """
     if fields is None or isinstance(fields, str):
-        return _parse(fields, None, False)
+        return _parse(fields, None, False, resource_type)
     if isinstance(fields, Field):
         fields = [fields]
     names = []
     for item in fields:
         name = item.name if isinstance(item, Field) else item
         if not isinstance(name, str) or name not in _ALL_FIELDS:
-            raise FlowLogFormatError(_unknown_field_message(str(name)))
+            raise FlowLogFormatError(_unknown_field_message(str(name), resource_type))
+        if name in names:
+            raise FlowLogFormatError("duplicate field %s" % _ref(name))
         names.append(name)
     if not names:
         raise FlowLogFormatError("no fields given")
     return names
+
+
+def field_names(fields, resource_type=None):
+    """Field names of a format string (None: ``resource_type``'s default) or of a list of fields.
+
+    Strings are validated like normalize_format (no tag field specifications
+    needed: for reading records); lists may mix both catalogues' fields but
+    not repeat one. The derivation functions below take the result.
+    """
+    return list(_fields_of(fields, resource_type))
 
 
 def _field(name):

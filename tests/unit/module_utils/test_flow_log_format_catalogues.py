@@ -197,11 +197,15 @@ def test_tag_fields_map_to_resource_types():
     (fmt("instance-tag"), [{"resource_type": "instance", "tag_keys": ["Name"]}]),
     (fmt("instance-tag", "instance-tag-2"), [{"resource_type": "instance", "tag_keys": ["a", "b"]}]),
     (fmt("interface-tag"), [{"ResourceType": "network-interface", "TagKeys": ["Name"]}]),
-    (fmt("asg-tag", "interface-tag"), [{"resource_type": "auto-scaling-group", "tag_keys": ["x"]},
-                                      {"resource_type": "network-interface", "tag_keys": ["y"]}]),
+    (fmt("asg-tag", "interface-tag"), [
+        {"resource_type": "auto-scaling-group", "tag_keys": ["x"]},
+        {"resource_type": "network-interface", "tag_keys": ["y"]},
+    ]),
     (fmt("srcaddr"), None),
     (None, None),
     (["instance-tag"], [{"resource_type": "instance", "tag_keys": ["k" * 128]}]),
+    # The same key twice fills both fields alike: AWS documents no rule against it.
+    (fmt("instance-tag", "instance-tag-2"), [{"resource_type": "instance", "tag_keys": ["a", "a"]}]),
 ])
 def test_good_tag_field_specifications(log_format, specs):
     assert tag_field_specification_problems(log_format, specs) == []
@@ -248,8 +252,6 @@ def test_good_tag_field_specifications(log_format, specs):
      ["tag_field_specifications[0].tag_keys[0] must be a tag key of 1 to 128 characters, got ''",
       "tag_field_specifications[0].tag_keys[1] must be a tag key of 1 to 128 characters, got '%s'"
       % ("k" * 129)]),
-    (fmt("srcaddr"), [{"resource_type": "instance", "tag_keys": ["a", "a"]}],
-     ["tag_field_specifications[0].tag_keys repeats a key; the second field would show the same tag"]),
 ])
 def test_bad_tag_field_specifications(log_format, specs, expected):
     assert tag_field_specification_problems(log_format, specs) == expected
@@ -279,3 +281,120 @@ def test_full_specifications_cover_every_tag_field(tags):
     one_key = [{"resource_type": s["resource_type"], "tag_keys": ["k"]} for s in ALL_TAG_SPECS]
     problems = tag_field_specification_problems(fmt(*tags), one_key)
     assert len(problems) == len([t for t in tags if t.endswith("-2")])
+
+
+# ---------------------------------------------------------------------------
+# Modules that derive from a format: Glue table, Athena queries, Insights
+# ---------------------------------------------------------------------------
+def test_glue_table_for_transit_gateway_flow_logs():
+    from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_glue import (
+        FlowLogTableError, build_desired, table_input)
+
+    desired = build_desired("db", "tgw", None, {"file_format": "parquet"}, bucket="my-bucket",
+                            account_ids=["123456789012"], regions=["us-east-1"],
+                            start_date="2026-01-01", resource_type="TransitGateway")
+    assert desired["fields"] == list(TRANSIT_GATEWAY_DEFAULT_FIELDS)
+    assert desired["log_format"] == TRANSIT_GATEWAY_DEFAULT_FORMAT
+    columns = table_input(desired)["StorageDescriptor"]["Columns"]
+    assert [c["Name"] for c in columns][:5] == [
+        "version", "resource_type", "account_id", "tgw_id", "tgw_attachment_id"]
+    assert {c["Name"]: c["Type"] for c in columns}["packets_lost_blackhole"] == "bigint"
+    # Without resource_type the same format is a VPC one, and tgw fields are refused.
+    with pytest.raises(FlowLogTableError, match=r"\$\{tgw-id\} exists only in transit gateway"):
+        build_desired("db", "t", "${tgw-id}", None, bucket="my-bucket")
+
+
+def test_athena_queries_skip_what_transit_gateway_records_lack():
+    from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_queries import generate_queries
+
+    result = generate_queries(None, "db", "tgw", resource_type="TransitGatewayAttachment")
+    skipped = dict((s["key"], s["missing_fields"]) for s in result["skipped"])
+    assert skipped and all(fields for fields in skipped.values())
+    for query in result["queries"]:
+        assert set(query["fields"]) <= set(TRANSIT_GATEWAY_FIELDS)
+
+
+def test_insights_queries_for_transit_gateway_fields():
+    from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_insights import (
+        format_fields, insights_queries, space_delimited_filter_pattern)
+
+    assert format_fields(None, "TransitGateway") == list(TRANSIT_GATEWAY_DEFAULT_FIELDS)
+    fields = ["tgw-id", "srcaddr", "packets-lost-no-route"]
+    assert format_fields(fields) == fields
+    result = insights_queries(fmt(*fields), resource_type="TransitGateway")
+    assert result["parse_clause"] == 'parse @message "* * *" as tgwId, srcAddr, packetsLostNoRoute'
+    assert space_delimited_filter_pattern(fields, {"tgw-id": "tgw-1"}) == (
+        '[tgw_id="tgw-1", srcaddr, packets_lost_no_route]')
+
+
+def test_user_guide_lists_every_field_with_its_version_and_types():
+    import os
+    import re
+
+    guide = os.path.join(os.path.dirname(__file__), "..", "..", "..", "docs", "user-guide.md")
+    with open(guide) as handle:
+        text = handle.read()
+    section = text[text.index("### Field catalogues"):text.index("### Tag fields and tag field specifications")]
+    vpc_part, tgw_part = section.split("Transit gateway records (")
+    for part, fields in ((vpc_part, FIELDS), (tgw_part, TRANSIT_GATEWAY_FIELDS)):
+        rows = dict((m.group(1), m.group(2, 3, 4, 5)) for m in re.finditer(
+            r"^\| `([a-z0-9-]+)` \| (\d+) \| (\w+) \| (\w+) \| `(\w+)` \|", part, re.M))
+        assert list(rows) == list(fields)
+        for name, field in fields.items():
+            assert rows[name] == (str(field.version), field.athena_type, field.parquet_type,
+                                  field.insights_name), name
+
+
+def test_tag_field_specification_forms():
+    from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_format import (
+        api_tag_field_specifications, normalize_tag_field_specifications)
+
+    user = [{"resource_type": "auto-scaling-group", "tag_keys": ["team"]},
+            {"resource_type": "instance", "tag_keys": ["Name", "env"]}]
+    described = [{"ResourceType": "instance", "TagKeys": ["Name", "env"]},
+                 {"ResourceType": "auto-scaling-group", "TagKeys": ["team"]}]
+    assert normalize_tag_field_specifications(user) == normalize_tag_field_specifications(described) == [
+        {"resource_type": "instance", "tag_keys": ["Name", "env"]},
+        {"resource_type": "auto-scaling-group", "tag_keys": ["team"]}]
+    # Key order decides the field: swapping keys is a different specification.
+    swapped = [{"resource_type": "instance", "tag_keys": ["env", "Name"]}]
+    assert normalize_tag_field_specifications(swapped) != normalize_tag_field_specifications(described[:1])
+    assert api_tag_field_specifications(user) == [
+        {"ResourceType": "instance", "TagKeys": ["Name", "env"]},
+        {"ResourceType": "auto-scaling-group", "TagKeys": ["team"]}]
+    assert normalize_tag_field_specifications(None) == normalize_tag_field_specifications([]) == []
+    with pytest.raises(FlowLogFormatError, match=r"tag_field_specifications\[0\]\.tag_keys has 3 keys"):
+        api_tag_field_specifications([{"resource_type": "instance", "tag_keys": ["a", "b", "c"]}])
+
+
+def test_api_form_is_what_botocore_accepts():
+    import botocore.session
+    from botocore.validate import ParamValidator
+
+    from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_format import api_tag_field_specifications
+
+    model = botocore.session.get_session().get_service_model("ec2")
+    shape = model.operation_model("CreateFlowLogs").input_shape
+    params = {"ResourceIds": ["vpc-1"], "ResourceType": "VPC", "LogFormat": "${srcaddr} ${instance-tag}",
+              "TagFieldSpecifications": api_tag_field_specifications(
+                  [{"resource_type": "instance", "tag_keys": ["Name"]}])}
+    report = ParamValidator().validate(params, shape)
+    assert not report.has_errors(), report.generate_report()
+
+
+@given(st.lists(st.sampled_from(sorted(TRANSIT_GATEWAY_FIELDS)), min_size=1, max_size=20, unique=True))
+def test_insights_parse_clause_reads_any_transit_gateway_record(fields):
+    from insights_oracle import glob_parse, sample_records, split_query
+    from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_insights import insights_queries
+
+    log_format = fmt(*fields)
+    assert parse_format(log_format, resource_type="TransitGateway") == fields
+    result = insights_queries(log_format, resource_type="TransitGateway")
+    clauses = [result["parse_clause"]] + [split_query(q["query_string"])[0] for q in result["queries"]]
+    for clause in clauses:
+        for line, _action in sample_records(fields, count=4):
+            expected = parse_record(line, fields, typed=False)
+            assert glob_parse(clause, line) == dict(
+                (TRANSIT_GATEWAY_FIELDS[f].insights_name, "-" if v is None else v) for f, v in expected.items())
+    for line, _action in sample_records(fields, count=4):
+        assert render_record(parse_record(line, fields), fields) == line
