@@ -59,13 +59,15 @@ def stubbed(monkeypatch):
         stub.assert_no_pending_responses()
 
 
-def run(capsys, check_mode=False, **params):
+def run(capsys, check_mode=False, diff=False, **params):
     args = dict(resource_ids=VPCS, log_destination_type="s3", log_destination=BUCKET, log_format=FORMAT,
                 region="us-east-1")
     args.update(params)
     args = dict((k, v) for k, v in args.items() if v is not None)  # None means "not given"
     if check_mode:
         args["_ansible_check_mode"] = True
+    if diff:
+        args["_ansible_diff"] = True
     with patch_module_args(args):
         with pytest.raises(SystemExit):
             ec2_vpc_flow_log.main()
@@ -271,3 +273,14 @@ def test_tag_fields_without_a_matching_specification_are_refused_before_any_call
                  tag_field_specifications=[{"resource_type": "network-interface", "tag_keys": ["Name"]}])
     assert result["failed"] is True
     assert "needs a tag_field_specifications entry with resource_type instance" in result["msg"]
+
+
+def test_check_mode_diff_shows_the_tag_field_specifications_to_be_set(stubbed, capsys):
+    describe_by_resource(stubbed, [described("fl-a", VPCS[0], [MARKER], log_format=TAG_FORMAT)], VPCS[:1])
+    result = run(capsys, check_mode=True, diff=True, resource_ids=VPCS[:1], log_format=TAG_FORMAT, overwrite=True,
+                 tag_field_specifications=[{"resource_type": "instance", "tag_keys": ["Name", "team"]}])
+    assert result["changed"] is True
+    assert "tag_field_specifications" not in result["diff"]["before"]["flow_logs"][0]
+    assert result["diff"]["after"]["flow_logs"][0]["tag_field_specifications"] == [
+        {"resource_type": "instance", "tag_keys": ["Name", "team"]}]
+    assert result["replaced"] and "tag_field_specifications: None -> " in result["replaced"][0]
