@@ -260,3 +260,49 @@ def test_kms_symmetric_key_with_policy(client, name):
     finally:
         kms.schedule_key_deletion(KeyId=key_id, PendingWindowInDays=7)
     assert kms.describe_key(KeyId=key_id)["KeyMetadata"]["KeyState"] == "PendingDeletion"
+
+
+def test_put_metric_filter_replaces_a_filter_of_the_same_name(client, name):
+    """AWS: "PutMetricFilter - Creates or updates a metric filter"; LocalStack 4.13.1 appended."""
+    logs = client("logs")
+    group = "/flowlogs-it/" + name
+    transformation = {"metricName": "Rejected", "metricNamespace": "FlowLogsIT", "metricValue": "1",
+                      "defaultValue": 0.0}
+    with pytest.raises(ClientError) as err:
+        logs.put_metric_filter(logGroupName=group, filterName="rejected", filterPattern="REJECT",
+                               metricTransformations=[transformation])
+    assert err.value.response["Error"]["Code"] == "ResourceNotFoundException"
+    with pytest.raises(ClientError) as err:
+        logs.describe_metric_filters(logGroupName=group)
+    assert err.value.response["Error"]["Code"] == "ResourceNotFoundException"
+
+    logs.create_log_group(logGroupName=group)
+    try:
+        logs.put_metric_filter(logGroupName=group, filterName="rejected", filterPattern="REJECT",
+                               metricTransformations=[transformation])
+        logs.put_metric_filter(logGroupName=group, filterName="other", filterPattern="ACCEPT",
+                               metricTransformations=[dict(transformation, metricName="Accepted")])
+        changed = dict(transformation, metricValue="2")
+        logs.put_metric_filter(logGroupName=group, filterName="rejected",
+                               filterPattern='[version, account, action="REJECT", status]',
+                               metricTransformations=[changed])
+        found = logs.describe_metric_filters(logGroupName=group, filterNamePrefix="rejected")["metricFilters"]
+        assert [(f["filterName"], f["filterPattern"], f["metricTransformations"]) for f in found] == [
+            ("rejected", '[version, account, action="REJECT", status]', [changed])]
+        assert sorted(f["filterName"] for f in logs.describe_metric_filters(logGroupName=group)["metricFilters"]) \
+            == ["other", "rejected"]
+
+        logs.delete_metric_filter(logGroupName=group, filterName="rejected")
+        assert [f["filterName"] for f in logs.describe_metric_filters(logGroupName=group)["metricFilters"]] \
+            == ["other"]
+        with pytest.raises(ClientError) as err:
+            logs.delete_metric_filter(logGroupName=group, filterName="rejected")
+        assert err.value.response["Error"]["Code"] == "ResourceNotFoundException"
+    finally:
+        logs.delete_log_group(logGroupName=group)
+    # The group's filters go with it: a new group of the same name starts without any.
+    logs.create_log_group(logGroupName=group)
+    try:
+        assert logs.describe_metric_filters(logGroupName=group)["metricFilters"] == []
+    finally:
+        logs.delete_log_group(logGroupName=group)
