@@ -22,7 +22,7 @@ options:
       - The bucket name.
     type: str
     required: true
-  max_keys:
+  sample_size:
     description:
       - How many versions and delete markers to read and return in RV(sample) (1 to 1000).
     type: int
@@ -67,7 +67,7 @@ truncated:
   type: bool
   sample: true
 sample:
-  description: The first object versions and delete markers, at most O(max_keys) entries.
+  description: The first object versions and delete markers, at most O(sample_size) entries.
   returned: always
   type: list
   elements: dict
@@ -117,16 +117,16 @@ def _entries(response):
 def main():
     argument_spec = dict(
         name=dict(type="str", required=True),
-        max_keys=dict(type="int", default=5),
+        sample_size=dict(type="int", default=5),
     )
     module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
     bucket = module.params["name"]
-    max_keys = module.params["max_keys"]
-    if not 1 <= max_keys <= 1000:
-        module.fail_json(msg="max_keys: must be 1 to 1000 (ListObjectVersions returns at most 1000), got {0}".format(max_keys))
+    sample_size = module.params["sample_size"]
+    if not 1 <= sample_size <= 1000:
+        module.fail_json(msg="sample_size: must be 1 to 1000 (ListObjectVersions returns at most 1000), got {0}".format(sample_size))
     client = module.client("s3", retry_decorator=AWSRetry.jittered_backoff())
     try:
-        response = client.list_object_versions(Bucket=bucket, MaxKeys=max_keys, aws_retry=True)
+        response = client.list_object_versions(Bucket=bucket, MaxKeys=sample_size, aws_retry=True)
     except is_boto3_error_code("NoSuchBucket"):
         module.exit_json(changed=False, exists=False, empty=True, truncated=False, sample=[])
     except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:  # pylint: disable=duplicate-except

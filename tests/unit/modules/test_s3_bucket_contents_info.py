@@ -56,7 +56,7 @@ def test_objects_are_reported_with_their_versions(stubbed, capsys):
         {"IsTruncated": True, "Versions": [{"Key": "AWSLogs/a.log.gz", "VersionId": "null", "IsLatest": True}]},
         {"Bucket": BUCKET, "MaxKeys": 1},
     )
-    result = run(capsys, max_keys=1)
+    result = run(capsys, sample_size=1)
     assert result["empty"] is False and result["truncated"] is True
     assert result["sample"] == [
         {"key": "AWSLogs/a.log.gz", "version_id": "null", "is_latest": True, "delete_marker": False}
@@ -89,6 +89,6 @@ def test_access_denied_is_a_clean_message_naming_the_call(stubbed, capsys):
     assert "Traceback" not in json.dumps(result)
 
 
-def test_max_keys_is_checked_before_any_call(stubbed, capsys):
-    result = run(capsys, max_keys=0)
-    assert result["failed"] is True and result["msg"].startswith("max_keys: must be 1 to 1000")
+def test_sample_size_is_checked_before_any_call(stubbed, capsys):
+    result = run(capsys, sample_size=0)
+    assert result["failed"] is True and result["msg"].startswith("sample_size: must be 1 to 1000")
