@@ -53,10 +53,14 @@ def delivery_role_permissions_policy(log_group_arns):
 
 
 @_filter_errors
-def s3_delivery_bucket_policy(bucket, account_ids, regions, prefix="", hive_compatible=False, partition="aws"):
+def s3_delivery_bucket_policy(
+    bucket, account_ids, regions, prefix="", hive_compatible=False, partition="aws", object_ownership="BucketOwnerEnforced"
+):
     """Bucket policy for VPC flow-log delivery to S3 (input: the bucket name)."""
     hive = _bool(hive_compatible, "hive_compatible", allowed=("both",))
-    return _policies.s3_delivery_bucket_policy(bucket, account_ids, regions, prefix or "", hive, partition)
+    return _policies.s3_delivery_bucket_policy(
+        bucket, account_ids, regions, prefix or "", hive, partition, object_ownership
+    )
 
 
 @_filter_errors
@@ -71,6 +75,24 @@ def kms_key_policy_statements(account_ids, regions=None, log_group_arns=None, s3
 def kms_key_policy(account_id, statements=None, partition="aws"):
     """A complete key policy: the account keeps control, plus the given statements."""
     return _policies.kms_key_policy(account_id, list(statements or []), partition)
+
+
+@_filter_errors
+def destination_kms_key_policy(
+    account_id, region, destination_type, source_account_ids=None, source_regions=None, log_group_name=None,
+    partition="aws",
+):
+    """Key policy of the key the destination role creates for a bucket or a log group."""
+    return _policies.destination_kms_key_policy(
+        account_id, region, destination_type, source_account_ids or None, source_regions or None, log_group_name,
+        partition,
+    )
+
+
+@_filter_errors
+def destination_kms_key_alias(name):
+    """Alias of the key the destination role creates for a bucket or log group name (input)."""
+    return _policies.destination_kms_key_alias(name)
 
 
 @_filter_errors
@@ -95,6 +117,8 @@ class FilterModule(object):
             "s3_delivery_bucket_policy": s3_delivery_bucket_policy,
             "kms_key_policy_statements": kms_key_policy_statements,
             "kms_key_policy": kms_key_policy,
+            "destination_kms_key_policy": destination_kms_key_policy,
+            "destination_kms_key_alias": destination_kms_key_alias,
             "log_group_arn": log_group_arn,
             "s3_destination_arn": s3_destination_arn,
         }

@@ -22,7 +22,9 @@ The documents follow what AWS documents for VPC Flow Logs, tightened where scann
   ``aws:SourceArn`` conditions, plus the Security Hub S3.5 / CIS deny of plain HTTP. The
   policy is meant to be written by us *before* CreateFlowLogs: when the caller may
   Put/GetBucketPolicy, AWS otherwise attaches its own policy, which "overwrites any
-  existing policy attached to the bucket".
+  existing policy attached to the bucket". AWS's sample also requires
+  ``s3:x-amz-acl = bucket-owner-full-control``; we keep that condition only where an ACL
+  can matter (see :func:`s3_delivery_bucket_policy`).
 * KMS key policy statements for an SSE-KMS bucket (``delivery.logs.amazonaws.com``, the V1
   vended-logs form that VPC flow logs use) and for a KMS-encrypted log group
   (``logs.REGION.amazonaws.com`` limited by the ``kms:EncryptionContext:aws:logs:arn``
@@ -84,6 +86,14 @@ IPV4 = re.compile(r"^[0-9]{1,3}(\.[0-9]{1,3}){3}$")
 # wildcard ("*", "?") or break the ARN.
 PREFIX_SEGMENT = re.compile(r"^[A-Za-z0-9!_.'()=-]+$")
 HIVE_CHOICES = (False, True, "both")
+# S3 Object Ownership settings (PutBucketOwnershipControls). The first one is what the
+# destination role applies and the default here.
+OBJECT_OWNERSHIP_CHOICES = ("BucketOwnerEnforced", "BucketOwnerPreferred", "ObjectWriter")
+DELIVERY_ACL = "bucket-owner-full-control"
+# KMS AliasName (botocore kms model: 1 to 256 of [a-zA-Z0-9:/_-], starting alias/, never alias/aws/).
+KMS_ALIAS = re.compile(r"^alias/[a-zA-Z0-9:/_-]+$")
+KMS_ALIAS_MAX = 256
+KMS_ALIAS_PREFIX = "alias/flowlogs/"
 
 
 class FlowLogPolicyError(ValueError):
@@ -329,7 +339,9 @@ def _hive_layouts(hive_compatible):
     return (bool(hive_compatible),)
 
 
-def s3_delivery_bucket_policy(bucket, account_ids, regions, prefix="", hive_compatible=False, partition="aws"):
+def s3_delivery_bucket_policy(
+    bucket, account_ids, regions, prefix="", hive_compatible=False, partition="aws", object_ownership=OBJECT_OWNERSHIP_CHOICES[0]
+):
     """Bucket policy that lets VPC Flow Logs of ``account_ids`` in ``regions`` write to the bucket.
 
     ``hive_compatible``: ``False`` for ``AWSLogs/ACCOUNT/…`` keys, ``True`` for the Hive
@@ -338,8 +350,23 @@ def s3_delivery_bucket_policy(bucket, account_ids, regions, prefix="", hive_comp
     AWSLogDeliveryWrite and AWSLogDeliveryAclCheck); with several (a central bucket) each
     account gets its own write statement (Sid ``AWSLogDeliveryWrite<ACCOUNT>``) so that one
     account's deliveries cannot write under another account's key prefix.
+
+    ``object_ownership`` is the bucket's S3 Object Ownership setting. With
+    ``BucketOwnerEnforced`` (ACLs disabled, what the destination role applies) the write
+    statement has no ``s3:x-amz-acl`` condition: S3 then makes the bucket owner the owner
+    of every object whatever the request says, and accepts a PUT only without an ACL or
+    with ``bucket-owner-full-control`` ("Controlling ownership of objects and disabling
+    ACLs for your bucket", Amazon S3 User Guide), so the condition protects nothing and
+    denies every delivery that sends no ACL header (reported for ACL-disabled buckets in
+    cloudposse/terraform-aws-vpc-flow-logs-s3-bucket#101). With ``BucketOwnerPreferred``
+    or ``ObjectWriter`` the ACL decides who owns the object, and the condition AWS
+    documents ("Amazon S3 bucket permissions for flow logs") is kept.
     """
     problems = validate_bucket_name(bucket)
+    if object_ownership not in OBJECT_OWNERSHIP_CHOICES:
+        problems.append(
+            "object_ownership must be one of {0}, got {1!r}".format(", ".join(OBJECT_OWNERSHIP_CHOICES), object_ownership)
+        )
     accounts = _account_ids(account_ids, "account_ids", problems)
     region_list = _regions(regions, "regions", problems)
     _check_partition(partition, problems)
@@ -359,8 +386,11 @@ def s3_delivery_bucket_policy(bucket, account_ids, regions, prefix="", hive_comp
     def source_arns(account):
         return ["arn:{0}:logs:{1}:{2}:*".format(partition, region, account) for region in region_list]
 
+    acl_condition = {} if object_ownership == "BucketOwnerEnforced" else {"s3:x-amz-acl": DELIVERY_ACL}
     statements = []
     for account in accounts:
+        string_equals = {"aws:SourceAccount": account}
+        string_equals.update(acl_condition)
         resources = [
             key_prefix + ("aws-account-id={0}/*" if hive else "{0}/*").format(account) for hive in layouts
         ]
@@ -372,10 +402,7 @@ def s3_delivery_bucket_policy(bucket, account_ids, regions, prefix="", hive_comp
                 "Action": "s3:PutObject",
                 "Resource": _one_or_many(resources),
                 "Condition": {
-                    "StringEquals": {
-                        "aws:SourceAccount": account,
-                        "s3:x-amz-acl": "bucket-owner-full-control",
-                    },
+                    "StringEquals": string_equals,
                     "ArnLike": {"aws:SourceArn": _one_or_many(source_arns(account))},
                 },
             }
@@ -511,3 +538,71 @@ def kms_key_policy(account_id, statements=(), partition="aws"):
         ]
         + list(statements),
     }
+
+
+def kms_alias_problems(alias, field="alias"):
+    """Problems with a KMS alias name (``alias/NAME``, KMS AliasName rules); [] when valid."""
+    if not isinstance(alias, str) or not KMS_ALIAS.match(alias) or len(alias) > KMS_ALIAS_MAX:
+        return [
+            "{0}: must be alias/ followed by letters, digits and :/_- ({1} characters at most), got {2!r}".format(
+                field, KMS_ALIAS_MAX, alias
+            )
+        ]
+    if alias.startswith("alias/aws/"):
+        return ["{0}: alias/aws/ is reserved for AWS managed keys, got {1!r}".format(field, alias)]
+    return []
+
+
+def destination_kms_key_alias(name):
+    """The alias of the key the destination role creates for a bucket or log group ``name``.
+
+    ``alias/flowlogs/`` plus the name, with the characters KMS aliases do not allow (``.``
+    and ``#``, which bucket and log group names may hold) replaced by ``-`` and the leading
+    slashes of a log group name dropped. Bucket names are unique; a log group name and a
+    bucket name can only meet when both are valid as the other, which the role's two
+    destination kinds never share.
+    """
+    if not isinstance(name, str) or not name.strip("/"):
+        raise FlowLogPolicyError("name must be a bucket or log group name, got {0!r}".format(name))
+    alias = KMS_ALIAS_PREFIX + re.sub(r"[^a-zA-Z0-9:/_-]", "-", name.strip("/"))
+    alias = re.sub(r"/{2,}", "/", alias)[:KMS_ALIAS_MAX].rstrip("/")
+    _raise(kms_alias_problems(alias, "alias"))
+    return alias
+
+
+def destination_kms_key_policy(
+    account_id, region, destination_type, source_account_ids=None, source_regions=None, log_group_name=None,
+    partition="aws",
+):
+    """The key policy of a key the destination role creates for one destination.
+
+    The account keeps full control (the KMS default key policy, so IAM policies work), and:
+
+    * ``destination_type: s3``: ``delivery.logs.amazonaws.com`` may use the key for flow-log
+      deliveries of ``source_account_ids`` (default: the account) in ``source_regions``
+      (default: ``region``) - "Required key policy for use with SSE-KMS", Amazon VPC User
+      Guide, and "Amazon S3 bucket server-side encryption", CloudWatch Logs User Guide.
+    * ``destination_type: cloud-watch-logs``: ``logs.REGION.amazonaws.com`` may use the key
+      only for the log group ``log_group_name`` (``kms:EncryptionContext:aws:logs:arn``) -
+      "Encrypt log data in CloudWatch Logs using AWS Key Management Service".
+    """
+    problems = []
+    if destination_type == "s3":
+        sources = source_account_ids or [account_id]
+        regions = source_regions or [region]
+        try:
+            statements = kms_key_policy_statements(sources, regions, s3_delivery=True, partition=partition)
+        except FlowLogPolicyError as error:
+            problems.extend(error.problems)
+    elif destination_type == "cloud-watch-logs":
+        try:
+            group = log_group_arn(log_group_name, account_id, region, partition)
+            statements = kms_key_policy_statements(
+                account_id, log_group_arns=[group], s3_delivery=False, partition=partition
+            )
+        except FlowLogPolicyError as error:
+            problems.extend(error.problems)
+    else:
+        problems.append("destination_type must be s3 or cloud-watch-logs, got {0!r}".format(destination_type))
+    _raise(problems)
+    return kms_key_policy(account_id, statements, partition)

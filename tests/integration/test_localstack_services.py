@@ -207,3 +207,102 @@ def test_s3_flow_log_destination_options_default(client, vpc_and_bucket):
     assert flow_log["DestinationOptions"] == {
         "FileFormat": "plain-text", "HiveCompatiblePartitions": False, "PerHourPartition": False,
     }
+
+
+def test_kms_symmetric_key_with_policy(client, name):
+    """CreateKey, GetKeyPolicy, Encrypt and Decrypt of a symmetric key.
+
+    On Python 3.11 LocalStack 4.13.1's CreateKey failed with "encoding without a
+    string argument" (tests/localstack/extension/flowlogs_localstack_ext/kms.py).
+    """
+    import json
+
+    kms = client("kms")
+    policy = {
+        "Version": "2012-10-17",
+        "Id": name,
+        "Statement": [
+            {"Sid": "Root", "Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::000000000000:root"},
+             "Action": "kms:*", "Resource": "*"},
+            {"Sid": "FlowLogsDelivery", "Effect": "Allow",
+             "Principal": {"Service": "delivery.logs.amazonaws.com"},
+             "Action": ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*",
+                        "kms:DescribeKey"],
+             "Resource": "*"},
+        ],
+    }
+    metadata = kms.create_key(Policy=json.dumps(policy), Description=name,
+                              Tags=[{"TagKey": "managed-by", "TagValue": "flowlogs.aws"}])["KeyMetadata"]
+    key_id = metadata["KeyId"]
+    try:
+        assert metadata["KeySpec"] == "SYMMETRIC_DEFAULT"
+        assert metadata["KeyUsage"] == "ENCRYPT_DECRYPT"
+        assert metadata["KeyState"] == "Enabled"
+        assert metadata["Description"] == name
+        # AWS: GetKeyPolicy's PolicyName "The only valid name is default".
+        assert json.loads(kms.get_key_policy(KeyId=key_id, PolicyName="default")["Policy"]) == policy
+        assert kms.list_resource_tags(KeyId=key_id)["Tags"] == [
+            {"TagKey": "managed-by", "TagValue": "flowlogs.aws"}]
+
+        plaintext = b"flow log records " + name.encode()
+        encrypted = kms.encrypt(KeyId=metadata["Arn"], Plaintext=plaintext,
+                                EncryptionContext={"purpose": "test"})
+        assert encrypted["KeyId"] == metadata["Arn"]
+        assert encrypted["CiphertextBlob"] != plaintext
+        decrypted = kms.decrypt(CiphertextBlob=encrypted["CiphertextBlob"],
+                                EncryptionContext={"purpose": "test"})
+        assert decrypted["Plaintext"] == plaintext
+        assert decrypted["KeyId"] == metadata["Arn"]
+        # The wrong encryption context must not decrypt.
+        with pytest.raises(ClientError) as err:
+            kms.decrypt(CiphertextBlob=encrypted["CiphertextBlob"], EncryptionContext={"purpose": "other"})
+        assert err.value.response["Error"]["Code"] == "InvalidCiphertextException"
+    finally:
+        kms.schedule_key_deletion(KeyId=key_id, PendingWindowInDays=7)
+    assert kms.describe_key(KeyId=key_id)["KeyMetadata"]["KeyState"] == "PendingDeletion"
+
+
+def test_put_metric_filter_replaces_a_filter_of_the_same_name(client, name):
+    """AWS: "PutMetricFilter - Creates or updates a metric filter"; LocalStack 4.13.1 appended."""
+    logs = client("logs")
+    group = "/flowlogs-it/" + name
+    transformation = {"metricName": "Rejected", "metricNamespace": "FlowLogsIT", "metricValue": "1",
+                      "defaultValue": 0.0}
+    with pytest.raises(ClientError) as err:
+        logs.put_metric_filter(logGroupName=group, filterName="rejected", filterPattern="REJECT",
+                               metricTransformations=[transformation])
+    assert err.value.response["Error"]["Code"] == "ResourceNotFoundException"
+    with pytest.raises(ClientError) as err:
+        logs.describe_metric_filters(logGroupName=group)
+    assert err.value.response["Error"]["Code"] == "ResourceNotFoundException"
+
+    logs.create_log_group(logGroupName=group)
+    try:
+        logs.put_metric_filter(logGroupName=group, filterName="rejected", filterPattern="REJECT",
+                               metricTransformations=[transformation])
+        logs.put_metric_filter(logGroupName=group, filterName="other", filterPattern="ACCEPT",
+                               metricTransformations=[dict(transformation, metricName="Accepted")])
+        changed = dict(transformation, metricValue="2")
+        logs.put_metric_filter(logGroupName=group, filterName="rejected",
+                               filterPattern='[version, account, action="REJECT", status]',
+                               metricTransformations=[changed])
+        found = logs.describe_metric_filters(logGroupName=group, filterNamePrefix="rejected")["metricFilters"]
+        assert [(f["filterName"], f["filterPattern"], f["metricTransformations"]) for f in found] == [
+            ("rejected", '[version, account, action="REJECT", status]', [changed])]
+        assert sorted(f["filterName"] for f in logs.describe_metric_filters(logGroupName=group)["metricFilters"]) \
+            == ["other", "rejected"]
+
+        logs.delete_metric_filter(logGroupName=group, filterName="rejected")
+        assert [f["filterName"] for f in logs.describe_metric_filters(logGroupName=group)["metricFilters"]] \
+            == ["other"]
+        with pytest.raises(ClientError) as err:
+            logs.delete_metric_filter(logGroupName=group, filterName="rejected")
+        assert err.value.response["Error"]["Code"] == "ResourceNotFoundException"
+    finally:
+        logs.delete_log_group(logGroupName=group)
+    # The group's filters go with it: a new group of the same name starts without any.
+    logs.create_log_group(logGroupName=group)
+    try:
+        assert logs.describe_metric_filters(logGroupName=group)["metricFilters"] == []
+    finally:
+        logs.delete_log_group(logGroupName=group)

@@ -19,6 +19,8 @@ FILTER_DIR = os.path.join(os.path.dirname(__file__), "..", "..", "..", "plugins"
 NAMES = [
     "delivery_role_permissions_policy",
     "delivery_role_trust_policy",
+    "destination_kms_key_alias",
+    "destination_kms_key_policy",
     "kms_key_policy",
     "kms_key_policy_statements",
     "log_group_arn",
@@ -143,3 +145,24 @@ def test_kms_filters():
 )
 def test_errors_become_filter_errors_naming_the_problem(name, args, kwargs, message):
     assert message in filter_error(name, *args, **kwargs)
+
+
+def test_destination_key_filters_return_the_module_utils_values():
+    assert FILTERS["destination_kms_key_policy"](ACCT, "us-east-1", "s3", [], []) == (
+        policies.destination_kms_key_policy(ACCT, "us-east-1", "s3")
+    )
+    assert FILTERS["destination_kms_key_policy"](
+        ACCT, "us-east-1", "cloud-watch-logs", log_group_name="/flowlogs/vpc"
+    ) == policies.destination_kms_key_policy(ACCT, "us-east-1", "cloud-watch-logs", log_group_name="/flowlogs/vpc")
+    assert FILTERS["destination_kms_key_alias"]("/flowlogs/vpc") == "alias/flowlogs/flowlogs/vpc"
+    assert "destination_type must be s3 or cloud-watch-logs" in filter_error(
+        "destination_kms_key_policy", ACCT, "us-east-1", "kinesis"
+    )
+    assert filter_error("destination_kms_key_alias", "").startswith("destination_kms_key_alias: ")
+
+
+def test_bucket_policy_filter_passes_object_ownership():
+    enforced = FILTERS["s3_delivery_bucket_policy"]("b-u-c", ACCT, "us-east-1")
+    preferred = FILTERS["s3_delivery_bucket_policy"]("b-u-c", ACCT, "us-east-1", object_ownership="BucketOwnerPreferred")
+    assert "s3:x-amz-acl" not in str(enforced)
+    assert preferred["Statement"][0]["Condition"]["StringEquals"]["s3:x-amz-acl"] == "bucket-owner-full-control"

@@ -228,7 +228,8 @@ def test_log_group_arn_helpers():
 
 
 def test_bucket_policy_is_exactly_the_documented_one_plus_the_ssl_deny():
-    assert s3_delivery_bucket_policy(BUCKET, ACCT, REGION) == {
+    # With ACLs enabled the ACL decides who owns a delivered object: AWS's sample policy, verbatim.
+    assert s3_delivery_bucket_policy(BUCKET, ACCT, REGION, object_ownership="BucketOwnerPreferred") == {
         "Version": "2012-10-17",
         "Statement": [
             {
@@ -259,6 +260,37 @@ def test_bucket_policy_is_exactly_the_documented_one_plus_the_ssl_deny():
             SSL_DENY,
         ],
     }
+
+
+def test_bucket_policy_for_acls_disabled_has_no_acl_condition():
+    # The decision (docs/security.md): the role applies BucketOwnerEnforced, where S3 owns every
+    # object for the bucket owner and a condition on s3:x-amz-acl can only deny deliveries that
+    # send no ACL header. Everything else is AWS's sample.
+    default = s3_delivery_bucket_policy(BUCKET, ACCT, REGION)
+    assert default == s3_delivery_bucket_policy(BUCKET, ACCT, REGION, object_ownership="BucketOwnerEnforced")
+    assert "s3:x-amz-acl" not in json.dumps(default)
+    assert default["Statement"][0] == {
+        "Sid": "AWSLogDeliveryWrite",
+        "Effect": "Allow",
+        "Principal": {"Service": "delivery.logs.amazonaws.com"},
+        "Action": "s3:PutObject",
+        "Resource": "arn:aws:s3:::flowlogs-archive/AWSLogs/123456789012/*",
+        "Condition": {
+            "StringEquals": {"aws:SourceAccount": ACCT},
+            "ArnLike": {"aws:SourceArn": "arn:aws:logs:eu-west-1:123456789012:*"},
+        },
+    }
+    enabled = s3_delivery_bucket_policy(BUCKET, ACCT, REGION, object_ownership="BucketOwnerPreferred")
+    assert default["Statement"][1:] == enabled["Statement"][1:]
+
+
+@pytest.mark.parametrize("ownership", ["BucketOwnerPreferred", "ObjectWriter"])
+def test_bucket_policy_with_acls_enabled_requires_bucket_owner_full_control(ownership):
+    document = s3_delivery_bucket_policy(BUCKET, [ACCT, ACCT2], REGION, object_ownership=ownership)
+    writes = [s for s in document["Statement"] if s["Action"] == "s3:PutObject"]
+    assert len(writes) == 2
+    for write in writes:
+        assert write["Condition"]["StringEquals"]["s3:x-amz-acl"] == "bucket-owner-full-control"
 
 
 @pytest.mark.parametrize("prefix", ["vpc-flow-logs", "/vpc-flow-logs/", "vpc-flow-logs/"])
@@ -293,7 +325,7 @@ def test_bucket_policy_central_bucket_for_several_accounts_and_regions():
         # Each account may only write under its own AWSLogs/ACCOUNT/ key prefix.
         assert write["Resource"] == "arn:aws:s3:::flowlogs-archive/AWSLogs/{0}/*".format(account)
         assert write["Condition"] == {
-            "StringEquals": {"aws:SourceAccount": account, "s3:x-amz-acl": "bucket-owner-full-control"},
+            "StringEquals": {"aws:SourceAccount": account},
             "ArnLike": {
                 "aws:SourceArn": [
                     "arn:aws:logs:eu-west-1:{0}:*".format(account),
@@ -361,6 +393,8 @@ def test_bucket_policy_partition():
         ({"account_ids": []}, "at least one account id"),
         ({"account_ids": ["0"]}, "is not an AWS account id"),
         ({"regions": ["*"]}, "is not an AWS region"),
+        ({"object_ownership": "bucketownerenforced"}, "object_ownership must be one of BucketOwnerEnforced, "),
+        ({"object_ownership": None}, "object_ownership must be one of"),
     ],
 )
 def test_bucket_policy_rejects_bad_input(kwargs, message):
@@ -468,3 +502,116 @@ def test_kms_key_policy_keeps_the_account_in_control():
     }
     assert document["Statement"][1:] == statements
     assert "a key policy belongs to one account" in problems(kms_key_policy, [ACCT, ACCT2])
+
+
+# ------------------------------------------------------------------ keys the destination role creates
+
+ROOT_STATEMENT = {
+    "Sid": "Enable IAM User Permissions",
+    "Effect": "Allow",
+    "Principal": {"AWS": "arn:aws:iam::123456789012:root"},
+    "Action": "kms:*",
+    "Resource": "*",
+}
+
+
+def test_destination_key_policy_for_a_bucket_is_the_documented_one():
+    # "Required key policy for use with SSE-KMS" (Amazon VPC User Guide) behind the KMS default statement.
+    assert policies.destination_kms_key_policy(ACCT, REGION, "s3") == {
+        "Version": "2012-10-17",
+        "Statement": [
+            ROOT_STATEMENT,
+            {
+                "Sid": "Allow Logs Delivery to use the key",
+                "Effect": "Allow",
+                "Principal": {"Service": ["delivery.logs.amazonaws.com"]},
+                "Action": ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"],
+                "Resource": "*",
+                "Condition": {
+                    "StringEquals": {"aws:SourceAccount": [ACCT]},
+                    "ArnLike": {"aws:SourceArn": ["arn:aws:logs:eu-west-1:123456789012:*"]},
+                },
+            },
+        ],
+    }
+
+
+def test_destination_key_policy_for_a_central_bucket_names_every_source():
+    document = policies.destination_kms_key_policy(ACCT, REGION, "s3", [ACCT, ACCT2], ["us-east-1", REGION])
+    condition = document["Statement"][1]["Condition"]
+    assert condition["StringEquals"] == {"aws:SourceAccount": [ACCT, ACCT2]}
+    assert condition["ArnLike"]["aws:SourceArn"] == [
+        "arn:aws:logs:eu-west-1:123456789012:*",
+        "arn:aws:logs:us-east-1:123456789012:*",
+        "arn:aws:logs:eu-west-1:210987654321:*",
+        "arn:aws:logs:us-east-1:210987654321:*",
+    ]
+
+
+def test_destination_key_policy_for_a_log_group_is_limited_to_that_group():
+    # "Encrypt log data in CloudWatch Logs using AWS Key Management Service".
+    document = policies.destination_kms_key_policy(ACCT, REGION, "cloud-watch-logs", log_group_name="/flowlogs/vpc")
+    assert document == {
+        "Version": "2012-10-17",
+        "Statement": [
+            ROOT_STATEMENT,
+            {
+                "Sid": "AllowCloudWatchLogsToUseTheKey",
+                "Effect": "Allow",
+                "Principal": {"Service": "logs.eu-west-1.amazonaws.com"},
+                "Action": ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
+                "Resource": "*",
+                "Condition": {"ArnEquals": {"kms:EncryptionContext:aws:logs:arn": GROUP}},
+            },
+        ],
+    }
+    # The bucket principal gets nothing on a log group's key.
+    assert "delivery.logs" not in json.dumps(document)
+
+
+@pytest.mark.parametrize(
+    "args, kwargs, message",
+    [
+        ((ACCT, REGION, "firehose"), {}, "destination_type must be s3 or cloud-watch-logs"),
+        ((ACCT, REGION, "cloud-watch-logs"), {}, "log group name None must be"),
+        ((ACCT, "Europe", "s3"), {}, "is not an AWS region"),
+        (("123", REGION, "s3"), {"source_account_ids": [ACCT]}, "is not an AWS account id"),
+    ],
+)
+def test_destination_key_policy_rejects_bad_input(args, kwargs, message):
+    assert message in problems(policies.destination_kms_key_policy, *args, **kwargs)
+
+
+@pytest.mark.parametrize(
+    "name, alias",
+    [
+        ("flowlogs-archive", "alias/flowlogs/flowlogs-archive"),
+        ("logs.example.com", "alias/flowlogs/logs-example-com"),
+        ("/flowlogs/vpc", "alias/flowlogs/flowlogs/vpc"),
+        ("/a//b#c.d/", "alias/flowlogs/a/b-c-d"),
+        ("x" * 512, "alias/flowlogs/" + "x" * (256 - len("alias/flowlogs/"))),
+    ],
+)
+def test_destination_key_alias(name, alias):
+    assert policies.destination_kms_key_alias(name) == alias
+    assert policies.kms_alias_problems(alias) == []
+
+
+@pytest.mark.parametrize("name", ["", "/", None, 3])
+def test_destination_key_alias_needs_a_name(name):
+    with pytest.raises(FlowLogPolicyError, match="must be a bucket or log group name"):
+        policies.destination_kms_key_alias(name)
+
+
+@pytest.mark.parametrize(
+    "alias, message",
+    [
+        ("flowlogs", "must be alias/ followed by"),
+        ("alias/a b", "must be alias/ followed by"),
+        ("alias/" + "x" * 251, "must be alias/ followed by"),
+        ("alias/aws/s3", "reserved for AWS managed keys"),
+    ],
+)
+def test_kms_alias_problems(alias, message):
+    found = policies.kms_alias_problems(alias, "destination_kms_key_alias")
+    assert len(found) == 1 and found[0].startswith("destination_kms_key_alias: ") and message in found[0]

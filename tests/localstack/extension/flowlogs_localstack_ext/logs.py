@@ -1,4 +1,4 @@
-"""CloudWatch Logs Insights query definitions, which LocalStack 4.13.1 does not have.
+"""CloudWatch Logs: Insights query definitions, and metric filters that AWS replaces.
 
 Emulator gap: ``PutQueryDefinition``, ``DescribeQueryDefinitions`` and
 ``DeleteQueryDefinition`` answer ``InternalFailure: The put_query_definition action
@@ -25,6 +25,25 @@ They follow the CloudWatch Logs API reference:
 
 Definitions live on moto's logs backend object (one per account and region).
 Nothing here runs a query: Insights itself (``StartQuery``) stays as LocalStack has it.
+
+Emulator gap, metric filters: moto's ``MetricFilters.add_filter`` appends, so a second
+``PutMetricFilter`` with an existing filter name adds a second filter of that name
+(``DescribeMetricFilters`` then lists both, and amazon.aws'
+``cloudwatchlogs_log_group_metric_filter``, which expects one, reports a change on
+every run).  AWS: "PutMetricFilter - Creates or updates a metric filter and associates
+it with the specified log group" (CloudWatch Logs API reference); a filter is
+identified by log group and name.  ``flowlogs_replace_metric_filters`` makes a put
+replace the filter of that name in that group, and, as AWS does:
+
+* ``PutMetricFilter`` and ``DescribeMetricFilters`` with a ``logGroupName`` that does
+  not exist fail with ``ResourceNotFoundException`` "The specified log group does not
+  exist." (moto stored the filter / answered an empty list);
+* ``DeleteMetricFilter`` of a filter that does not exist fails with
+  ``ResourceNotFoundException`` "The specified metric filter does not exist." (moto
+  answered success; its loop also skipped the second of two same-named filters);
+* deleting a log group deletes its metric filters (moto kept them, so a group made
+  again under the same name showed the old filters).
+
 Test infrastructure only; see the package docstring.
 """
 
@@ -133,3 +152,66 @@ def flowlogs_add_query_definitions():
     LogsResponse.describe_query_definitions = describe_query_definitions
     LogsResponse.delete_query_definition = delete_query_definition
     LOG.debug("flowlogs extension: CloudWatch Logs query definitions added")
+
+
+def _require_group(backend, log_group_name):
+    from moto.logs.exceptions import ResourceNotFoundException
+
+    if log_group_name is not None and log_group_name not in backend.groups:
+        raise ResourceNotFoundException("The specified log group does not exist.")
+
+
+@hooks.on_infra_start(priority=50)
+def flowlogs_replace_metric_filters():
+    from localstack.utils.patch import patch
+    from moto.logs.exceptions import ResourceNotFoundException
+    from moto.logs.metric_filters import MetricFilters
+    from moto.logs.models import LogsBackend
+
+    if getattr(MetricFilters, "flowlogs_replaces", False):
+        return  # already applied
+    MetricFilters.flowlogs_replaces = True
+
+    @patch(MetricFilters.add_filter)
+    def add_filter(fn, self, filter_name, filter_pattern, log_group_name, metric_transformations):
+        # Replace in place: the filter keeps its position in DescribeMetricFilters.
+        for item in self.metric_filters:
+            if item["filterName"] == filter_name and item["logGroupName"] == log_group_name:
+                item.update(filterPattern=filter_pattern, metricTransformations=metric_transformations)
+                return None
+        return fn(self, filter_name, filter_pattern, log_group_name, metric_transformations)
+
+    @patch(MetricFilters.delete_filter)
+    def delete_filter(fn, self, filter_name=None, log_group_name=None):
+        self.metric_filters[:] = [
+            item for item in self.metric_filters
+            if not (item["filterName"] == filter_name and item["logGroupName"] == log_group_name)]
+        return self.metric_filters
+
+    @patch(LogsBackend.put_metric_filter)
+    def put_metric_filter(fn, self, filter_name, filter_pattern, log_group_name, metric_transformations):
+        _require_group(self, log_group_name)
+        return fn(self, filter_name, filter_pattern, log_group_name, metric_transformations)
+
+    @patch(LogsBackend.describe_metric_filters)
+    def describe_metric_filters(fn, self, prefix=None, log_group_name=None, metric_name=None,
+                                metric_namespace=None):
+        _require_group(self, log_group_name)
+        return fn(self, prefix, log_group_name, metric_name, metric_namespace)
+
+    @patch(LogsBackend.delete_metric_filter)
+    def delete_metric_filter(fn, self, filter_name=None, log_group_name=None):
+        _require_group(self, log_group_name)
+        if not any(item["filterName"] == filter_name and item["logGroupName"] == log_group_name
+                   for item in self.filters.metric_filters):
+            raise ResourceNotFoundException("The specified metric filter does not exist.")
+        return fn(self, filter_name, log_group_name)
+
+    @patch(LogsBackend.delete_log_group)
+    def delete_log_group(fn, self, log_group_name):
+        result = fn(self, log_group_name)
+        self.filters.metric_filters[:] = [
+            item for item in self.filters.metric_filters if item["logGroupName"] != log_group_name]
+        return result
+
+    LOG.debug("flowlogs extension: metric filters replaced by name")
