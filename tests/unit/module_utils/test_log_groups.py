@@ -152,9 +152,36 @@ def test_class_feature_rule():
     problems = class_feature_problems("INFREQUENT_ACCESS", {"metric_filter": "flowlogs_flow_logs[x].reject_alarm"},
                                       field="flowlogs_destinations[cw].log_group_class")
     assert len(problems) == 1
-    assert problems[0].startswith("flowlogs_destinations[cw].log_group_class: a INFREQUENT_ACCESS log group does "
-                                  "not support metric filters")
+    assert problems[0].startswith("flowlogs_destinations[cw].log_group_class: log groups of the INFREQUENT_ACCESS "
+                                  "class do not support metric filters")
     assert "flowlogs_flow_logs[x].reject_alarm" in problems[0]
     assert class_feature_problems("GLACIER", {})[0].startswith("log_group_class must be one of")
     with pytest.raises(ValueError, match="unknown feature"):
         class_feature_problems("STANDARD", {"saved_queries": "x"})
+
+
+def test_filter_wraps_the_rule():
+    from ansible.errors import AnsibleFilterError
+    from ansible_collections.flowlogs.aws.plugins.filter.log_group import FilterModule
+
+    check = FilterModule().filters()["log_group_class_problems"]
+    assert check("INFREQUENT_ACCESS", {"metric_filter": "a"}, "b")[0].startswith("b: log groups of the INFREQUENT_ACCESS class")
+    assert check("", {"metric_filter": "a"}) == []
+    with pytest.raises(AnsibleFilterError, match="unknown feature"):
+        check("STANDARD", {"queries": "a"})
+    with pytest.raises(AnsibleFilterError, match="must be a dict"):
+        check("STANDARD", ["metric_filter"])
+
+
+def test_problems_filter_names_the_callers_variables():
+    from ansible.errors import AnsibleFilterError
+    from ansible_collections.flowlogs.aws.plugins.filter.log_group import FilterModule
+
+    check = FilterModule().filters()["log_group_problems"]
+    assert check({"name": NAME, "retention_days": 2922, "log_group_class": "INFREQUENT_ACCESS"}) == []
+    problems = check({"name": "aws/x", "retention_days": 3650, "tags": {"managed-by": "me"}},
+                     {"name": "my_group", "retention_days": "my_days", "tags": "my_tags"})
+    assert [p.split(":")[0] for p in problems] == ["my_group", "my_days", "my_tags.managed-by"]
+    assert check({"name": "aws/x"})[0].startswith("name:")
+    with pytest.raises(AnsibleFilterError, match="unknown options"):
+        check({"name": NAME, "retention": 3})
