@@ -104,7 +104,7 @@ def class_feature_problems(log_group_class, features, field="log_group_class"):
             raise ValueError("unknown feature %r (known: %s)" % (feature, ", ".join(sorted(known))))
         if asked_by and feature in lacking:
             problems.append(
-                "%s: a %s log group does not support %s, which %s asks for (see \"Log classes\" in the "
+                "%s: log groups of the %s class do not support %s, which %s asks for (see \"Log classes\" in the "
                 "CloudWatch Logs User Guide); use the STANDARD class or turn that off"
                 % (field, cls, lacking[feature], asked_by))
     return problems
