@@ -9,7 +9,7 @@ options:
   adopt:
     description:
       - Take over a matching resource that the collection did not create (one without the
-        C(managed-by=flowlogs.aws) tag): it is then tagged, modified and, later, deleted like one the
+        C(managed-by=flowlogs.aws) tag) - it is then tagged, modified and, later, deleted like one the
         collection created.
       - When V(false), such a resource is reported in the result and left exactly as it is.
     type: bool

@@ -22,7 +22,7 @@ author:
 options:
   name:
     description:
-      - The log group name, 1 to 512 of C(A-Z a-z 0-9 . - _ / #), not starting with C(aws/).
+      - "The log group name: 1 to 512 letters, digits or C(. - _ / #), not starting with C(aws/)."
     type: str
     required: true
     aliases: [log_group_name]

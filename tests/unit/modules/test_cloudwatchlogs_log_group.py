@@ -227,7 +227,7 @@ def _connection_error(operation):
 
 # (scenario, fake factory, params, call sites)
 SCENARIOS = [
-    ("create", lambda: FakeLogs(), dict(retention_days=3653, log_group_class="INFREQUENT_ACCESS", kms_key_id=KEY),
+    ("create", FakeLogs, dict(retention_days=3653, log_group_class="INFREQUENT_ACCESS", kms_key_id=KEY),
      ["DescribeLogGroups", "CreateLogGroup", "PutRetentionPolicy"]),
     ("update", lambda: FakeLogs(group(retention=7), dict(MARKER, old="x")),
      dict(retention_days=30, kms_key_id=KEY, tags={"env": "prod"}),
