@@ -40,7 +40,7 @@ CASES = {
     ),
     "invalid retention": (
         _vars(flowlogs_destinations=[dict(CWL, retention_days=42), S3]),
-        ["flowlogs_destinations", "retention_days", "42"],
+        ["flowlogs_destinations[cloudwatch].retention_days", "42", "3653"],
     ),
     "malformed CIDR": (
         _vars(flowlogs_demo_vpc={"enabled": True, "cidr": "10.40.0.0/33", "ssh_cidr": "198.51.100.0/24"}),
@@ -88,9 +88,10 @@ CASES = {
         _vars(flowlogs_destinations=[CWL, dict(S3, transition_to_ia_days=60, transition_to_glacier_days=30)]),
         ["flowlogs_destinations[archive]", "transition_to_glacier_days"],
     ),
-    "retention AWS allows but the log group module does not": (
-        _vars(flowlogs_destinations=[dict(CWL, retention_days=1096), S3]),
-        ["flowlogs_destinations", "retention_days", "1096"],
+    "REJECT alarm on an Infrequent Access log group": (
+        _vars(flowlogs_destinations=[dict(CWL, log_group_class="INFREQUENT_ACCESS"), S3]),
+        ["flowlogs_destinations[cloudwatch].log_group_class", "do not support metric filters",
+         "flowlogs_flow_logs[vpc].reject_alarm.enabled"],
     ),
     "KMS key id instead of ARN": (
         _vars(flowlogs_destinations=[dict(CWL, kms_key_arn="1234abcd-12ab-34cd-56ef-1234567890ab"), S3]),
