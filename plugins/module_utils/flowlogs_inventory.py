@@ -43,6 +43,7 @@ CIDR = re.compile(
     r"^((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\.){3}(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])"
     r"/([0-9]|[12][0-9]|3[0-2])$"
 )
+MAX_LISTED = 10  # ids named in one message; the rest are counted
 FLOW_LOG_NAME = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 GLUE_NAME = re.compile(r"^[a-z0-9_]{1,255}$")
 WORKGROUP_NAME = re.compile(r"^[A-Za-z0-9._-]{1,128}$")
@@ -414,8 +415,10 @@ def missing_resource_problems(values, existing, region=None, skip_demo=False):
         found = set(existing[kind] or [])
         missing = [i for i in flow_log.get("resource_ids") or [] if i not in found]
         if missing:
+            shown = ", ".join(missing[:MAX_LISTED]) + (
+                " and {0} more".format(len(missing) - MAX_LISTED) if len(missing) > MAX_LISTED else "")
             problems.append("{0}: {1} not found{2} ({3})".format(
-                _flow_path(index, "resource_ids"), ", ".join(missing), where, DESCRIBE_CALLS[kind]))
+                _flow_path(index, "resource_ids"), shown, where, DESCRIBE_CALLS[kind]))
     return problems
 
 

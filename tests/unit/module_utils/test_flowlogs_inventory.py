@@ -174,6 +174,13 @@ def test_missing_ids_are_named_by_field_and_call():
     assert missing_resource_problems(values, {}) == []
 
 
+def test_many_missing_ids_are_counted_not_all_listed():
+    ids = ["vpc-%017x" % i for i in range(1, 1002)]
+    values = _with(flowlogs_flow_logs=[{"name": "many", "resource_ids": ids, "destination": "cloudwatch"}])
+    assert missing_resource_problems(values, {"VPC": ids[:1]}) == [
+        "flowlogs_flow_logs[0].resource_ids: " + ", ".join(ids[1:11]) + " and 990 more not found (DescribeVpcs)"]
+
+
 def _flow_log(fid, vpc, traffic="ALL", status="ACTIVE", deliver="SUCCESS", error=None, **more):
     flow_log = {"flow_log_id": fid, "resource_id": vpc, "traffic_type": traffic, "flow_log_status": status,
                 "deliver_logs_status": deliver, "log_group_name": "/g"}
