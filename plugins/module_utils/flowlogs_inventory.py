@@ -37,7 +37,7 @@ DESCRIBE_CALLS = {
     "NetworkInterface": "DescribeNetworkInterfaces",
     "TransitGateway": "DescribeTransitGateways",
 }
-KMS_KEY_ARN = re.compile(r"^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/")
+KMS_KEY_ARN = re.compile(r"^arn:aws[a-z-]*:kms:(?P<region>[a-z0-9-]+):[0-9]{12}:key/")
 ROLE_ARN = re.compile(r"^arn:aws[a-z-]*:iam::[0-9]{12}:role/")
 CIDR = re.compile(
     r"^((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\.){3}(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])"
@@ -104,6 +104,7 @@ class Inventory(object):
         self.destinations = list(values.get("flowlogs_destinations") or [])
         self.flow_logs = list(values.get("flowlogs_flow_logs") or [])
         self.state = values.get("flowlogs_state") or "present"
+        self.region = values.get("flowlogs_region") or ""
         self.skip_demo = bool(skip_demo)
         self.demo_enabled = _bool(self.demo_vpc.get("enabled"), False)
         self.by_name = {}
@@ -189,9 +190,14 @@ class Inventory(object):
                                     "(got {1!r})".format(_dest_path(index, "prefix"), dest.get("prefix")))
                 problems.extend(self._lifecycle_problems(index, dest))
             key = dest.get("kms_key_arn")
-            if key and not KMS_KEY_ARN.match(key):
+            match = KMS_KEY_ARN.match(key or "")
+            if key and not match:
                 problems.append("{0}: must be a key ARN (arn:aws:kms:REGION:ACCOUNT:key/ID), not an id or alias "
                                 "(got {1!r})".format(_dest_path(index, "kms_key_arn"), key))
+            elif match and self.region and match.group("region") != self.region:
+                # A bucket's default encryption and a log group's key must be in their own region.
+                problems.append("{0}: the key is in {1}, this target in {2}; use a key of {2}".format(
+                    _dest_path(index, "kms_key_arn"), match.group("region"), self.region))
         return problems
 
     @staticmethod

@@ -10,7 +10,7 @@ version_added: 0.1.0
 description:
   - Checks one target's C(flowlogs_*) variables as a whole, on the controller, without any AWS call, and reports
     B(every) problem at once, each named by its inventory path (for example
-    C(flowlogs_flow_logs[2].log_format)): names, references between flow logs and destinations, one bucket or log group
+    C(flowlogs_flow_logs[2].log_format)). It checks names, references between flow logs and destinations, one bucket or log group
     per destination, log group names (not ARNs), resource ids of the right form, formats field by field, the
     delivery role, the demo VPC settings, and tags that would change the ownership marker.
   - Returns the values derived from the inventory (the marker, the tags, which key layouts each S3 destination's
@@ -40,7 +40,7 @@ options:
         V(TransitGateway)). Only the types given are checked.
     type: dict
   region:
-    description: The region the ids were looked up in, for the messages.
+    description: The region the ids were looked up in, named in the messages.
     type: str
 notes:
   - Makes no AWS call and needs no permission.

@@ -113,6 +113,16 @@ CASES = {
         _vars(flowlogs_destinations=[dict(CWL, log_group_name="arn:aws:logs:us-east-1:000000000000:log-group:/flowlogs-badinv/vpc"), S3]),
         ["flowlogs_destinations[0].log_group_name: give the log group's name (/flowlogs-badinv/vpc), not its ARN"],
     ),
+    # Passes the checks; the destination role refuses the key: the failure names the inventory entry.
+    "later failure names the inventory entry": (
+        _vars(flowlogs_demo_vpc={"enabled": False}, flowlogs_flow_logs=[], flowlogs_destinations=[
+            dict(CWL, kms_key_arn="arn:aws:kms:us-east-1:000000000000:key/1234abcd-12ab-34cd-56ef-1234567890ab")]),
+        ["flowlogs_destinations[0] (cloudwatch): "],
+    ),
+    "KMS key of another region": (
+        _vars(flowlogs_destinations=[dict(CWL, kms_key_arn="arn:aws:kms:eu-west-1:000000000000:key/1234abcd"), S3]),
+        ["flowlogs_destinations[0].kms_key_arn: the key is in eu-west-1, this target in us-east-1"],
+    ),
     "tags that change the ownership marker": (
         _vars(flowlogs_tags={"managed-by": "someone-else", "project": NAME}),
         ["flowlogs_tags.managed-by: ", "someone-else"],

@@ -134,6 +134,13 @@ def test_other_local_rules_name_their_field():
         "flowlogs_flow_logs[1]"])
 
 
+def test_a_kms_key_of_another_region_is_refused():
+    values = _with(flowlogs_region="us-east-1",
+                   flowlogs_destinations=[dict(CWL, kms_key_arn="arn:aws:kms:eu-west-1:123456789012:key/k"), S3])
+    assert check_inventory(values)["problems"] == [
+        "flowlogs_destinations[0].kms_key_arn: the key is in eu-west-1, this target in us-east-1; use a key of us-east-1"]
+
+
 def test_unique_names():
     values = _with(flowlogs_destinations=[CWL, S3, dict(S3, bucket_name="other-bucket")])
     assert check_inventory(values)["problems"][0].startswith("flowlogs_destinations[2].name: the name 'archive'")
