@@ -141,6 +141,32 @@ def test_two_region_inventory_builds_both_targets_idempotently_and_tears_down(aw
     assert not [r for r in roles if r.startswith("flowlogs-us-east-1") or r.startswith("flowlogs-eu-west-1")]
 
 
+def test_audit_counts_a_flow_log_that_fails_to_deliver_as_missing(aws, tmp_path):
+    """moto (behind LocalStack) reports DeliverLogsStatus FAILED, "Access error", for a flow log
+    whose log group does not exist: the audit used to count it as logging."""
+    ec2 = aws("ec2")
+    vpc = ec2.create_vpc(CidrBlock="10.63.0.0/16")["Vpc"]["VpcId"]
+    suffix = uuid.uuid4().hex[:8]
+    created = ec2.create_flow_logs(ResourceType="VPC", ResourceIds=[vpc], TrafficType="REJECT",
+                                   LogGroupName="/flowlogs-pb-missing/" + suffix,
+                                   DeliverLogsPermissionArn="arn:aws:iam::000000000000:role/flowlogs-pb-" + suffix)
+    try:
+        described = ec2.describe_flow_logs(FlowLogIds=created["FlowLogIds"])["FlowLogs"][0]
+        assert described["DeliverLogsStatus"] == "FAILED", described
+        report = tmp_path / "audit.json"
+        values = {"flowlogs_name": "flowlogs-pb-" + suffix, "flowlogs_demo_vpc": {"enabled": False},
+                  "flowlogs_destinations": [], "flowlogs_flow_logs": [], "flowlogs_audit_report_path": str(report)}
+        proc = run_playbook("flowlogs.aws.audit", values, "-i", INVENTORY)
+        assert proc.returncode == 0, proc.stdout[-3000:]
+        findings = {f["vpc_id"]: f["reasons"] for f in json.loads(report.read_text())["findings"]}
+        assert findings[vpc] == ["flow log {0} cannot deliver to /flowlogs-pb-missing/{1}: Access error".format(
+            created["FlowLogIds"][0], suffix)]
+        assert "cannot deliver to /flowlogs-pb-missing/" + suffix in proc.stdout
+    finally:
+        ec2.delete_flow_logs(FlowLogIds=created["FlowLogIds"])
+        ec2.delete_vpc(VpcId=vpc)
+
+
 def _policy(aws, bucket):
     return json.loads(aws("s3").get_bucket_policy(Bucket=bucket)["Policy"])
 
