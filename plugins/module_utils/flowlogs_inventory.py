@@ -15,13 +15,24 @@ from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_format impor
 from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_format import parse_format
 from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_settings import LOG_GROUP_ARN
 from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_settings import LOG_GROUP_NAME
-from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_settings import RESOURCE_ID_PATTERNS
 from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_settings import S3_BUCKET_NAME
 from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_settings import TRANSIT_GATEWAY_TYPES
 from ansible_collections.flowlogs.aws.plugins.module_utils.ownership import MARKER
 from ansible_collections.flowlogs.aws.plugins.module_utils.ownership import is_managed
 from ansible_collections.flowlogs.aws.plugins.module_utils.ownership import marker_problems
 from ansible_collections.flowlogs.aws.plugins.module_utils.ownership import with_marker
+
+try:
+    # flow_log_settings with one table of resource types (and the Cloud WAN types).
+    from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_settings import NO_TRAFFIC_TYPE_FAMILIES
+    from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_settings import RESOURCE_TYPES
+
+    RESOURCE_ID_PATTERNS = dict((name, kind.pattern) for name, kind in RESOURCE_TYPES.items())
+    NO_TRAFFIC_TYPES = frozenset(name for name, kind in RESOURCE_TYPES.items() if kind.family in NO_TRAFFIC_TYPE_FAMILIES)
+except ImportError:  # the earlier flow_log_settings: one pattern per type
+    from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_settings import RESOURCE_ID_PATTERNS
+
+    NO_TRAFFIC_TYPES = TRANSIT_GATEWAY_TYPES
 
 DEMO_RESOURCE_TYPES = {
     "vpc": "VPC",
@@ -303,13 +314,13 @@ class Inventory(object):
                     _flow_path(index, "resource_ids"), ", ".join(repeated)))
             if not ids and flow_log.get("resource_filters") is None and not flow_log.get("demo_resources"):
                 problems.append("{0}: is empty".format(_flow_path(index, "resource_ids")))
-        if kind in TRANSIT_GATEWAY_TYPES:
+        if kind in NO_TRAFFIC_TYPES:
             if flow_log.get("traffic_type") is not None:
-                problems.append("{0}: transit gateway flow logs take no traffic type".format(
-                    _flow_path(index, "traffic_type")))
+                problems.append("{0}: {1} flow logs take no traffic type".format(
+                    _flow_path(index, "traffic_type"), kind))
             if _int(flow_log.get("max_aggregation_interval"), 60) != 60:
-                problems.append("{0}: transit gateway flow logs take only 60".format(
-                    _flow_path(index, "max_aggregation_interval")))
+                problems.append("{0}: {1} flow logs take only 60".format(
+                    _flow_path(index, "max_aggregation_interval"), kind))
             if kind == "TransitGatewayAttachment" and flow_log.get("resource_filters") is not None:
                 problems.append("{0}: cannot select TransitGatewayAttachment resources; give resource_ids".format(
                     _flow_path(index, "resource_filters")))
