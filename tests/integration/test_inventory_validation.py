@@ -2,7 +2,8 @@
 
 Each case overrides one part of the LocalStack inventory with --extra-vars, runs the
 site playbook against LocalStack, and checks that it failed with a message naming the
-variable, and (through the API) that nothing was created.
+inventory field by its path (flowlogs_flow_logs[0].log_format), and (through the API)
+that nothing was created: no VPC, log group, bucket or delivery role.
 """
 
 import os
@@ -40,7 +41,7 @@ CASES = {
     ),
     "invalid retention": (
         _vars(flowlogs_destinations=[dict(CWL, retention_days=42), S3]),
-        ["flowlogs_destinations[cloudwatch].retention_days", "42", "3653"],
+        ["flowlogs_destinations[0].retention_days: ", "42", "3653"],
     ),
     "malformed CIDR": (
         _vars(flowlogs_demo_vpc={"enabled": True, "cidr": "10.40.0.0/33", "ssh_cidr": "198.51.100.0/24"}),
@@ -52,7 +53,7 @@ CASES = {
     ),
     "unknown format field": (
         _vars(flowlogs_flow_logs=[dict(FLOW, log_format="${version} ${srcadr} ${action}")]),
-        ["flowlogs_flow_logs[vpc].log_format", "did you mean ${srcaddr}"],
+        ["flowlogs_flow_logs[0].log_format: ", "did you mean ${srcaddr}"],
     ),
     "missing role for CloudWatch Logs": (
         _vars(flowlogs_delivery_role={"create": False}),
@@ -60,42 +61,82 @@ CASES = {
     ),
     "unknown destination name": (
         _vars(flowlogs_flow_logs=[dict(FLOW, destination="nowhere")]),
-        ["flowlogs_flow_logs[vpc]", "nowhere"],
+        ["flowlogs_flow_logs[0].destination: ", "nowhere"],
     ),
     "S3 options on a CloudWatch destination": (
         _vars(flowlogs_flow_logs=[dict(FLOW, file_format="parquet")]),
-        ["flowlogs_flow_logs[vpc]", "file_format"],
+        ["flowlogs_flow_logs[0].file_format: "],
     ),
     "bucket prefix AWSLogs": (
         _vars(flowlogs_destinations=[CWL, dict(S3, prefix="AWSLogs")]),
-        ["flowlogs_destinations[archive]", "AWSLogs"],
+        ["flowlogs_destinations[1].prefix: ", "AWSLogs"],
     ),
     "subnet id given for a VPC flow log": (
         _vars(flowlogs_flow_logs=[{"name": "vpc", "resource_ids": ["subnet-0123456789abcdef0"],
                                    "destination": "cloudwatch"}]),
-        ["flowlogs_flow_logs[vpc]", "must all be VPC ids", "subnet-0123456789abcdef0"],
+        ["flowlogs_flow_logs[0].resource_ids: must all be VPC ids", "subnet-0123456789abcdef0"],
     ),
     "traffic type on a transit gateway": (
         _vars(flowlogs_flow_logs=[{"name": "tgw", "resource_type": "TransitGateway", "traffic_type": "ALL",
                                    "resource_ids": ["tgw-0123456789abcdef0"], "destination": "archive"}]),
-        ["flowlogs_flow_logs[tgw]", "no traffic_type"],
+        ["flowlogs_flow_logs[0].traffic_type: ", "no traffic type"],
     ),
     "REJECT alarm on a format without action": (
         _vars(flowlogs_flow_logs=[dict(FLOW, log_format="${version} ${srcaddr} ${dstaddr}")]),
-        ["flowlogs_flow_logs[vpc].log_format has no ${action}", "reject_alarm.enabled"],
+        ["flowlogs_flow_logs[0].log_format: has no ${action}", "reject_alarm.enabled"],
     ),
     "lifecycle days out of order": (
         _vars(flowlogs_destinations=[CWL, dict(S3, transition_to_ia_days=60, transition_to_glacier_days=30)]),
-        ["flowlogs_destinations[archive]", "transition_to_glacier_days"],
+        ["flowlogs_destinations[1]: ", "transition_to_glacier_days"],
     ),
     "REJECT alarm on an Infrequent Access log group": (
         _vars(flowlogs_destinations=[dict(CWL, log_group_class="INFREQUENT_ACCESS"), S3]),
-        ["flowlogs_destinations[cloudwatch].log_group_class", "do not support metric filters",
-         "flowlogs_flow_logs[vpc].reject_alarm.enabled"],
+        ["flowlogs_destinations[0].log_group_class: ", "do not support metric filters",
+         "flowlogs_flow_logs[0].reject_alarm.enabled"],
     ),
     "KMS key id instead of ARN": (
         _vars(flowlogs_destinations=[dict(CWL, kms_key_arn="1234abcd-12ab-34cd-56ef-1234567890ab"), S3]),
-        ["flowlogs_destinations[cloudwatch]", "kms_key_arn"],
+        ["flowlogs_destinations[0].kms_key_arn: "],
+    ),
+    # Reported together, before anything exists.
+    "several problems at once": (
+        _vars(flowlogs_flow_logs=[dict(FLOW, log_format="${version} ${srcadr} ${action}"),
+                                  dict(FLOW, name="second", destination="nowhere")]),
+        ["2 problem(s)", "flowlogs_flow_logs[0].log_format: ", "flowlogs_flow_logs[1].destination: "],
+    ),
+    # Used to be accepted: the second destination overwrote the first's bucket policy.
+    "one bucket for two destinations": (
+        _vars(flowlogs_destinations=[CWL, S3, dict(S3, name="second", prefix="other")]),
+        ["flowlogs_destinations[2].bucket_name: ", "already the destination flowlogs_destinations[1]"],
+    ),
+    # Used to pass, build the demo VPC, then fail in the delivery role naming delivery_role_log_group_names.
+    "log group given as an ARN": (
+        _vars(flowlogs_destinations=[dict(CWL, log_group_name="arn:aws:logs:us-east-1:000000000000:log-group:/flowlogs-badinv/vpc"), S3]),
+        ["flowlogs_destinations[0].log_group_name: give the log group's name (/flowlogs-badinv/vpc), not its ARN"],
+    ),
+    # Passes the checks; the destination role refuses the key: the failure names the inventory entry.
+    "later failure names the inventory entry": (
+        _vars(flowlogs_demo_vpc={"enabled": False}, flowlogs_flow_logs=[], flowlogs_destinations=[
+            dict(CWL, kms_key_arn="arn:aws:kms:us-east-1:000000000000:key/1234abcd-12ab-34cd-56ef-1234567890ab")]),
+        ["flowlogs_destinations[0] (cloudwatch): "],
+    ),
+    "KMS key of another region": (
+        _vars(flowlogs_destinations=[dict(CWL, kms_key_arn="arn:aws:kms:eu-west-1:000000000000:key/1234abcd"), S3]),
+        ["flowlogs_destinations[0].kms_key_arn: the key is in eu-west-1, this target in us-east-1"],
+    ),
+    "tags that change the ownership marker": (
+        _vars(flowlogs_tags={"managed-by": "someone-else", "project": NAME}),
+        ["flowlogs_tags.managed-by: ", "someone-else"],
+    ),
+    # Used to fail only after the delivery role, the log group and the bucket existed.
+    "VPC id that does not exist": (
+        _vars(flowlogs_flow_logs=[{"name": "vpc", "resource_ids": ["vpc-0123456789abcdef0"], "destination": "cloudwatch"}]),
+        ["flowlogs_flow_logs[0].resource_ids: vpc-0123456789abcdef0 not found in us-east-1 (DescribeVpcs)"],
+    ),
+    "1001 VPC ids": (
+        _vars(flowlogs_flow_logs=[{"name": "vpc", "resource_ids": ["vpc-%017x" % i for i in range(1, 1002)],
+                                   "destination": "cloudwatch"}]),
+        ["flowlogs_flow_logs[0].resource_ids: vpc-00000000000000001, ", "and 991 more not found in us-east-1 (DescribeVpcs)"],
     ),
 }
 
@@ -105,7 +146,8 @@ def _nothing_created(aws):
     vpcs = ec2.describe_vpcs(Filters=[{"Name": "tag:project", "Values": [NAME]}])["Vpcs"]
     groups = logs.describe_log_groups(logGroupNamePrefix="/flowlogs-badinv")["logGroups"]
     buckets = [b["Name"] for b in s3.list_buckets()["Buckets"] if b["Name"].startswith("flowlogs-badinv")]
-    return vpcs == [] and groups == [] and buckets == []
+    roles = [r["RoleName"] for r in aws("iam").list_roles()["Roles"] if r["RoleName"].startswith(NAME)]
+    return vpcs == [] and groups == [] and buckets == [] and roles == []
 
 
 @pytest.mark.parametrize("case", sorted(CASES))

@@ -41,6 +41,7 @@ def described(aws):
         "flowlogs_destinations": [
             {"name": "cloudwatch", "type": "cloud-watch-logs", "log_group_name": "/flowlogs-pb/" + suffix},
         ],
+        # The audit's remediation comes in flowlogs_extra_flow_logs, which this does not hide.
         "flowlogs_flow_logs": [],
     }
     yield vpcs, values, suffix
@@ -84,8 +85,6 @@ def test_audit_reports_unlogged_vpcs_and_remediates(described, aws, tmp_path):
                                    LogDestinationType="s3", LogDestination="arn:aws:s3:::unused-" + suffix)
     assert created["FlowLogIds"], created
     report = tmp_path / "audit.json"
-    # Extra vars outrank everything: leave flowlogs_flow_logs to the audit's remediation.
-    values = {k: v for k, v in values.items() if k != "flowlogs_flow_logs"}
     proc = run_playbook("flowlogs.aws.audit", dict(values, flowlogs_audit_report_path=str(report)), "-i", INVENTORY)
     assert proc.returncode == 0, proc.stdout[-3000:]
     findings = json.loads(report.read_text())
@@ -140,6 +139,138 @@ def test_two_region_inventory_builds_both_targets_idempotently_and_tears_down(aw
         assert groups["logGroups"] == []
     roles = [r["RoleName"] for r in aws("iam").list_roles()["Roles"]]
     assert not [r for r in roles if r.startswith("flowlogs-us-east-1") or r.startswith("flowlogs-eu-west-1")]
+
+
+def test_audit_counts_a_flow_log_that_fails_to_deliver_as_missing(aws, tmp_path):
+    """moto (behind LocalStack) reports DeliverLogsStatus FAILED, "Access error", for a flow log
+    whose log group does not exist: the audit used to count it as logging."""
+    ec2 = aws("ec2")
+    vpc = ec2.create_vpc(CidrBlock="10.63.0.0/16")["Vpc"]["VpcId"]
+    suffix = uuid.uuid4().hex[:8]
+    created = ec2.create_flow_logs(ResourceType="VPC", ResourceIds=[vpc], TrafficType="REJECT",
+                                   LogGroupName="/flowlogs-pb-missing/" + suffix,
+                                   DeliverLogsPermissionArn="arn:aws:iam::000000000000:role/flowlogs-pb-" + suffix)
+    try:
+        described = ec2.describe_flow_logs(FlowLogIds=created["FlowLogIds"])["FlowLogs"][0]
+        assert described["DeliverLogsStatus"] == "FAILED", described
+        report = tmp_path / "audit.json"
+        values = {"flowlogs_name": "flowlogs-pb-" + suffix, "flowlogs_demo_vpc": {"enabled": False},
+                  "flowlogs_destinations": [], "flowlogs_flow_logs": [], "flowlogs_audit_report_path": str(report)}
+        proc = run_playbook("flowlogs.aws.audit", values, "-i", INVENTORY)
+        assert proc.returncode == 0, proc.stdout[-3000:]
+        findings = {f["vpc_id"]: f["reasons"] for f in json.loads(report.read_text())["findings"]}
+        assert findings[vpc] == ["flow log {0} cannot deliver to /flowlogs-pb-missing/{1}: Access error".format(
+            created["FlowLogIds"][0], suffix)]
+        assert "cannot deliver to /flowlogs-pb-missing/" + suffix in proc.stdout
+    finally:
+        ec2.delete_flow_logs(FlowLogIds=created["FlowLogIds"])
+        ec2.delete_vpc(VpcId=vpc)
+
+
+def _policy(aws, bucket):
+    return json.loads(aws("s3").get_bucket_policy(Bucket=bucket)["Policy"])
+
+
+def test_audit_remediation_keeps_the_bucket_policy_site_made(aws):
+    """Audit remediation used to drop the demo VPC's flow logs from the description, and so
+    rewrote the bucket policy for plain keys (.../AWSLogs/ACCOUNT/*) although the demo's Hive
+    layout (.../AWSLogs/aws-account-id=ACCOUNT/*) still delivers there."""
+    ec2 = aws("ec2")
+    suffix = uuid.uuid4().hex[:8]
+    bucket = "flowlogs-pb-archive-" + suffix
+    values = {
+        "flowlogs_name": "flowlogs-pb-" + suffix,
+        "flowlogs_tags": {"managed-by": "flowlogs.aws", "project": "pb-" + suffix},
+        "flowlogs_demo_vpc": {"enabled": True, "cidr": "10.61.0.0/16", "az_count": 1, "ssh_cidr": "198.51.100.0/24"},
+        "flowlogs_destinations": [
+            {"name": "cloudwatch", "type": "cloud-watch-logs", "log_group_name": "/flowlogs-pb/" + suffix},
+            {"name": "archive", "type": "s3", "bucket_name": bucket, "prefix": "vpc", "force_delete": True},
+        ],
+        "flowlogs_flow_logs": [
+            {"name": "subnets-to-s3", "demo_resources": "subnets", "destination": "archive", "traffic_type": "ALL",
+             "file_format": "parquet", "hive_compatible_partitions": True, "per_hour_partition": True,
+             "query_ready": False},
+        ],
+    }
+    unlogged = ec2.create_vpc(CidrBlock="10.62.0.0/16")["Vpc"]["VpcId"]
+    try:
+        site = run_playbook("flowlogs.aws.site", values, "-i", INVENTORY)
+        assert site.returncode == 0, site.stdout[-3000:]
+        after_site = _policy(aws, bucket)
+        assert "/vpc/AWSLogs/aws-account-id=" in json.dumps(after_site)
+        remediate = dict(values, flowlogs_audit_remediate=True, flowlogs_audit_destination="cloudwatch")
+        audit = run_playbook("flowlogs.aws.audit", remediate, "-i", INVENTORY)
+        assert audit.returncode == 0, audit.stdout[-3000:]
+        assert _policy(aws, bucket) == after_site
+        remediated = ec2.describe_flow_logs(Filters=[{"Name": "resource-id", "Values": [unlogged]}])["FlowLogs"]
+        assert [fl["LogGroupName"] for fl in remediated] == ["/flowlogs-pb/" + suffix]
+        # The demo VPC's flow logs were left as site made them.
+        demo = ec2.describe_vpcs(Filters=[{"Name": "tag:Name", "Values": [values["flowlogs_name"]]}])["Vpcs"]
+        assert len(demo) == 1
+    finally:
+        down = run_playbook("flowlogs.aws.teardown", values, "-i", INVENTORY)
+        ec2.delete_vpc(VpcId=unlogged)
+    assert down.returncode == 0, down.stdout[-3000:]
+    assert ec2.describe_flow_logs(Filters=[{"Name": "resource-id", "Values": [unlogged]}])["FlowLogs"] == []
+    assert bucket not in [b["Name"] for b in aws("s3").list_buckets()["Buckets"]]
+
+
+def test_teardown_finds_flow_logs_by_the_marker_not_by_flowlogs_tags(described, aws):
+    """flowlogs_tags without managed-by: the flow logs still carry the marker, and teardown
+    (run by the fixture) removes them before their log group."""
+    vpcs, values, suffix = described
+    values["flowlogs_tags"] = {"project": "pb-" + suffix}
+    values["flowlogs_flow_logs"] = [{"name": "one", "resource_ids": [vpcs[0]], "destination": "cloudwatch",
+                                     "traffic_type": "REJECT"}]
+    proc = run_playbook("flowlogs.aws.enable", values, "-i", INVENTORY)
+    assert proc.returncode == 0, proc.stdout[-3000:]
+    flow_logs = aws("ec2").describe_flow_logs(Filters=[{"Name": "resource-id", "Values": [vpcs[0]]}])["FlowLogs"]
+    assert [{t["Key"]: t["Value"] for t in fl.get("Tags", [])} for fl in flow_logs] == [
+        {"managed-by": "flowlogs.aws", "project": "pb-" + suffix}]
+
+
+def test_teardown_keeps_a_destination_other_flow_logs_deliver_to(described, aws):
+    vpcs, values, suffix = described
+    values["flowlogs_flow_logs"] = [{"name": "one", "resource_ids": [vpcs[0]], "destination": "cloudwatch",
+                                     "traffic_type": "ALL"}]
+    proc = run_playbook("flowlogs.aws.enable", values, "-i", INVENTORY)
+    assert proc.returncode == 0, proc.stdout[-3000:]
+    ec2 = aws("ec2")
+    role = ec2.describe_flow_logs(Filters=[{"Name": "resource-id", "Values": [vpcs[0]]}])["FlowLogs"][0]
+    # A flow log someone else made to the same log group (no marker).
+    foreign = ec2.create_flow_logs(ResourceType="VPC", ResourceIds=[vpcs[1]], TrafficType="ALL",
+                                   LogGroupName="/flowlogs-pb/" + suffix,
+                                   DeliverLogsPermissionArn=role["DeliverLogsPermissionArn"])["FlowLogIds"]
+    down = run_playbook("flowlogs.aws.teardown", values, "-i", INVENTORY)
+    assert down.returncode == 0, down.stdout[-3000:]
+    assert "- cloudwatch: KEPT the log group /flowlogs-pb/{0}: still the destination of flow logs {1}".format(
+        suffix, foreign[0]) in down.stdout
+    left = ec2.describe_flow_logs(Filters=[{"Name": "resource-id", "Values": vpcs}])["FlowLogs"]
+    assert [fl["FlowLogId"] for fl in left] == foreign
+    assert aws("logs").describe_log_groups(logGroupNamePrefix="/flowlogs-pb/" + suffix)["logGroups"] != []
+    # With flowlogs_adopt, teardown takes the foreign flow log too (then the fixture's teardown finds nothing).
+    adopted = run_playbook("flowlogs.aws.teardown", dict(values, flowlogs_adopt=True), "-i", INVENTORY)
+    assert adopted.returncode == 0, adopted.stdout[-3000:]
+    assert "Flow logs removed: " + foreign[0] in adopted.stdout
+
+
+def test_weak_settings_warn_naming_the_control_and_teardown_of_nothing_says_so(described, aws):
+    vpcs, values, suffix = described
+    values["flowlogs_destinations"][0]["retention_days"] = 30
+    values["flowlogs_flow_logs"] = [{"name": "accepts", "resource_ids": [vpcs[0]], "destination": "cloudwatch",
+                                     "traffic_type": "ACCEPT"}]
+    proc = run_playbook("flowlogs.aws.enable", values, "-i", INVENTORY)
+    assert proc.returncode == 0, proc.stdout[-3000:]
+    out = re.sub(r"\s+", " ", proc.stdout)
+    for text in ("[WARNING]: flowlogs_destinations[0].retention_days: 30 days", "CloudWatch.16",
+                 "flowlogs_flow_logs[0].traffic_type: ACCEPT", "EC2.6",
+                 "flowlogs_flow_logs[0].reject_alarm: the REJECT alarm has no action", "CloudWatch.15"):
+        assert text in out, text
+    nothing = {"flowlogs_name": "flowlogs-nothing-" + suffix, "flowlogs_demo_vpc": {"enabled": False},
+               "flowlogs_destinations": [], "flowlogs_flow_logs": [], "flowlogs_delivery_role": {"create": False}}
+    empty = run_playbook("flowlogs.aws.teardown", nothing, "-i", INVENTORY)
+    assert empty.returncode == 0, empty.stdout[-3000:]
+    assert "The inventory describes nothing" in empty.stdout
 
 
 def _regional(aws, service, region):

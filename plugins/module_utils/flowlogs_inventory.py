@@ -1,0 +1,546 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The flowlogs inventory as a whole: every check before the first change, the values
+derived from it, weak-setting warnings, delivery health and the teardown plan.
+
+Pure logic, no AWS call and no Ansible import: the ``flowlogs_check`` action plugin, the
+``flowlogs_*`` filters and their unit tests share it. Every problem names the inventory
+field at fault by its path (``flowlogs_flow_logs[2].log_format``), and all problems are
+reported together.
+"""
+
+import re
+
+from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_format import FlowLogFormatError
+from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_format import parse_format
+from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_settings import LOG_GROUP_ARN
+from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_settings import LOG_GROUP_NAME
+from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_settings import S3_BUCKET_NAME
+from ansible_collections.flowlogs.aws.plugins.module_utils.log_groups import RETENTION_DAYS
+from ansible_collections.flowlogs.aws.plugins.module_utils.log_groups import class_feature_problems
+from ansible_collections.flowlogs.aws.plugins.module_utils.ownership import MARKER
+from ansible_collections.flowlogs.aws.plugins.module_utils.ownership import is_managed
+from ansible_collections.flowlogs.aws.plugins.module_utils.ownership import marker_problems
+from ansible_collections.flowlogs.aws.plugins.module_utils.ownership import with_marker
+
+from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_settings import NO_TRAFFIC_TYPE_FAMILIES
+from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_settings import RESOURCE_TYPES
+
+RESOURCE_ID_PATTERNS = dict((name, kind.pattern) for name, kind in RESOURCE_TYPES.items())
+NO_TRAFFIC_TYPES = frozenset(name for name, kind in RESOURCE_TYPES.items() if kind.family in NO_TRAFFIC_TYPE_FAMILIES)
+
+DEMO_RESOURCE_TYPES = {
+    "vpc": "VPC",
+    "subnets": "Subnet",
+    "public_subnets": "Subnet",
+    "private_subnets": "Subnet",
+    "network_interfaces": "NetworkInterface",
+}
+# The describe call (and the amazon.aws module making it) that proves ids of a type exist.
+DESCRIBE_CALLS = {
+    "VPC": "DescribeVpcs",
+    "Subnet": "DescribeSubnets",
+    "NetworkInterface": "DescribeNetworkInterfaces",
+    "TransitGateway": "DescribeTransitGateways",
+}
+KMS_KEY_ARN = re.compile(r"^arn:aws[a-z-]*:kms:(?P<region>[a-z0-9-]+):[0-9]{12}:key/")
+ROLE_ARN = re.compile(r"^arn:aws[a-z-]*:iam::[0-9]{12}:role/")
+CIDR = re.compile(
+    r"^((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\.){3}(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])"
+    r"/([0-9]|[12][0-9]|3[0-2])$"
+)
+MAX_LISTED = 10  # ids named in one message; the rest are counted
+FLOW_LOG_NAME = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+GLUE_NAME = re.compile(r"^[a-z0-9_]{1,255}$")
+WORKGROUP_NAME = re.compile(r"^[A-Za-z0-9._-]{1,128}$")
+S3_ONLY_FLOW_LOG_OPTIONS = ("file_format", "hive_compatible_partitions", "per_hour_partition")
+
+# Weak settings, each with the control it fails (AWS Security Hub controls reference:
+# "Security Hub controls for CloudWatch", "... for Amazon EC2", "... for Amazon S3").
+MIN_RETENTION_DAYS = 365  # CloudWatch.16 / AWS Config cw-loggroup-retention-period-check default
+
+
+def _path(kind, index, field=None):
+    return "{0}[{1}]{2}".format(kind, index, "." + field if field else "")
+
+
+def _dest_path(index, field=None):
+    return _path("flowlogs_destinations", index, field)
+
+
+def _flow_path(index, field=None):
+    return _path("flowlogs_flow_logs", index, field)
+
+
+def _int(value, default):
+    try:
+        return int(value if value not in (None, "") else default)
+    except (TypeError, ValueError):
+        return default
+
+
+def _bool(value, default):
+    if value is None:
+        return default
+    if isinstance(value, str):
+        return value.strip().lower() in ("1", "true", "yes", "on", "y", "t")
+    return bool(value)
+
+
+def resource_type(flow_log):
+    """The resource type of an inventory flow log (given, else from demo_resources, else VPC)."""
+    if flow_log.get("resource_type"):
+        return flow_log["resource_type"]
+    return DEMO_RESOURCE_TYPES.get(flow_log.get("demo_resources") or "vpc", "VPC")
+
+
+def _prefix(destination):
+    return (destination.get("prefix") or "").strip("/")
+
+
+class Inventory(object):
+    """One target's flowlogs_* variables, checked and derived once."""
+
+    def __init__(self, values, skip_demo=False):
+        values = values or {}
+        self.name = values.get("flowlogs_name") or "flowlogs"
+        self.tags = values.get("flowlogs_tags") or {}
+        self.demo_vpc = values.get("flowlogs_demo_vpc") or {}
+        self.delivery_role = values.get("flowlogs_delivery_role") or {}
+        self.destinations = list(values.get("flowlogs_destinations") or [])
+        self.flow_logs = list(values.get("flowlogs_flow_logs") or [])
+        self.state = values.get("flowlogs_state") or "present"
+        self.region = values.get("flowlogs_region") or ""
+        self.skip_demo = bool(skip_demo)
+        self.demo_enabled = _bool(self.demo_vpc.get("enabled"), False)
+        self.by_name = {}
+        for destination in self.destinations:
+            self.by_name.setdefault(destination.get("name"), destination)
+
+    # ---- derived values -------------------------------------------------------------
+    def destination_of(self, flow_log):
+        return self.by_name.get(flow_log.get("destination")) or {}
+
+    def applied(self):
+        """The flow logs this run creates or updates (with skip_demo, not those on the demo VPC)."""
+        return [fl for fl in self.flow_logs if not (self.skip_demo and fl.get("demo_resources"))]
+
+    def layouts(self):
+        """Per S3 destination, which key layouts its flow logs use: from the WHOLE description,
+        applied in this run or not, so that no run narrows a bucket policy another run needs."""
+        hive, plain = [], []
+        for flow_log in self.flow_logs:
+            name = flow_log.get("destination")
+            target = hive if _bool(flow_log.get("hive_compatible_partitions"), False) else plain
+            if name not in target:
+                target.append(name)
+        return hive, plain
+
+    def given_ids(self):
+        """Resource ids given in the applied flow logs, by type: what must exist before any change."""
+        ids = {}
+        for flow_log in self.applied():
+            for resource_id in flow_log.get("resource_ids") or []:
+                bucket = ids.setdefault(resource_type(flow_log), [])
+                if resource_id not in bucket:
+                    bucket.append(resource_id)
+        return dict((kind, values) for kind, values in ids.items() if kind in DESCRIBE_CALLS)
+
+    def plan(self):
+        hive, plain = self.layouts()
+        return {
+            "marker": dict(MARKER),
+            "tags": with_marker(self.tags),
+            "hive_destinations": hive,
+            "plain_destinations": plain,
+            "applied_flow_logs": [fl.get("name") for fl in self.applied()],
+            "resource_types": dict((fl.get("name"), resource_type(fl)) for fl in self.flow_logs),
+            "given_ids": self.given_ids(),
+            "describes_nothing": not (self.destinations or self.flow_logs or self.demo_enabled),
+        }
+
+    # ---- problems -------------------------------------------------------------------
+    def problems(self):
+        problems = []
+        problems.extend(marker_problems(self.tags, "flowlogs_tags"))
+        problems.extend(self._destination_problems())
+        problems.extend(self._claim_problems())
+        problems.extend(self._flow_log_problems())
+        problems.extend(self._delivery_role_problems())
+        problems.extend(self._demo_problems())
+        return problems
+
+    def _destination_problems(self):
+        problems = []
+        seen = {}
+        for index, dest in enumerate(self.destinations):
+            name = dest.get("name")
+            if name in seen:
+                problems.append("{0}: the name {1!r} is also used by {2}; destination names must be unique".format(
+                    _dest_path(index, "name"), name, _dest_path(seen[name])))
+            seen.setdefault(name, index)
+            kind = dest.get("type")
+            if kind == "cloud-watch-logs":
+                problems.extend(self._log_group_problems(index, dest.get("log_group_name")))
+                problems.extend(self._log_group_settings_problems(index, dest))
+            elif kind == "s3":
+                bucket = dest.get("bucket_name") or ""
+                if not S3_BUCKET_NAME.match(bucket):
+                    problems.append(
+                        "{0}: an s3 destination needs a valid bucket name: 3-63 lowercase letters, digits, dots "
+                        "and hyphens, starting and ending with a letter or digit (got {1!r})".format(
+                            _dest_path(index, "bucket_name"), bucket))
+                if _prefix(dest).split("/")[0] == "AWSLogs":
+                    problems.append("{0}: may not be AWSLogs, the folder flow logs create under the prefix "
+                                    "(got {1!r})".format(_dest_path(index, "prefix"), dest.get("prefix")))
+                problems.extend(self._lifecycle_problems(index, dest))
+            key = dest.get("kms_key_arn")
+            if key and _bool(dest.get("kms_key_create"), False):
+                problems.append("{0}: give kms_key_arn or kms_key_create, not both".format(
+                    _dest_path(index, "kms_key_create")))
+            match = KMS_KEY_ARN.match(key or "")
+            if key and not match:
+                problems.append("{0}: must be a key ARN (arn:aws:kms:REGION:ACCOUNT:key/ID), not an id or alias "
+                                "(got {1!r})".format(_dest_path(index, "kms_key_arn"), key))
+            elif match and self.region and match.group("region") != self.region:
+                # A bucket's default encryption and a log group's key must be in their own region.
+                problems.append("{0}: the key is in {1}, this target in {2}; use a key of {2}".format(
+                    _dest_path(index, "kms_key_arn"), match.group("region"), self.region))
+        return problems
+
+    @staticmethod
+    def _log_group_problems(index, value):
+        path = _dest_path(index, "log_group_name")
+        if not value:
+            return ["{0}: a cloud-watch-logs destination needs a log group name".format(path)]
+        arn = LOG_GROUP_ARN.match(value)
+        if arn:
+            return ["{0}: give the log group's name ({1}), not its ARN (got {2!r})".format(path, arn.group("name"), value)]
+        if not LOG_GROUP_NAME.match(value):
+            return ["{0}: a log group name has 1-512 letters, digits and '.-_/#' (got {1!r})".format(path, value)]
+        return []
+
+    def _log_group_settings_problems(self, index, dest):
+        """The retention values CloudWatch Logs accepts (0: never expire), and the log class rule:
+        an INFREQUENT_ACCESS group takes no metric filter, which the REJECT alarm is."""
+        problems = []
+        retention = _int(dest.get("retention_days"), MIN_RETENTION_DAYS)
+        if retention != 0 and retention not in RETENTION_DAYS:
+            problems.append("{0}: {1!r} is not a retention CloudWatch Logs accepts; use one of {2}, or 0 for events "
+                            "that never expire".format(_dest_path(index, "retention_days"), dest.get("retention_days"),
+                                                       ", ".join(str(days) for days in RETENTION_DAYS)))
+        alarmed = [_flow_path(i, "reject_alarm.enabled") for i, flow_log in enumerate(self.flow_logs)
+                   if flow_log.get("destination") == dest.get("name") and self._alarm_enabled(flow_log)]
+        problems.extend(class_feature_problems(dest.get("log_group_class") or "STANDARD",
+                                               {"metric_filter": ", ".join(alarmed)},
+                                               _dest_path(index, "log_group_class")))
+        return problems
+
+    @staticmethod
+    def _lifecycle_problems(index, dest):
+        ia = _int(dest.get("transition_to_ia_days"), 30)
+        glacier = _int(dest.get("transition_to_glacier_days"), 90)
+        expire = _int(dest.get("expiration_days"), 365)
+        if (ia == 0 or ia >= 30) and (glacier == 0 or glacier > ia) and (expire == 0 or expire > max(ia, glacier)):
+            return []
+        return ["{0}: transition_to_ia_days must be 0 or at least 30, transition_to_glacier_days 0 or more than "
+                "transition_to_ia_days, and expiration_days 0 or more than the last transition (got {1}, {2}, {3})"
+                .format(_dest_path(index), ia, glacier, expire)]
+
+    def _claim_problems(self):
+        """One bucket or log group per destination: each destination run writes the whole bucket
+        policy (or retention, key and tags of the group), so a second claim would overwrite the first."""
+        problems = []
+        claims = {}
+        for index, dest in enumerate(self.destinations):
+            if dest.get("type") == "s3" and dest.get("bucket_name"):
+                key, field, what = ("s3", dest["bucket_name"]), "bucket_name", "bucket"
+            elif dest.get("type") == "cloud-watch-logs" and dest.get("log_group_name"):
+                key, field, what = ("logs", dest["log_group_name"]), "log_group_name", "log group"
+            else:
+                continue
+            if key in claims:
+                problems.append(
+                    "{0}: the {1} {2} is already the destination {3}; each destination needs its own {1} (its "
+                    "policy and settings are written whole), so let the flow logs share one destination "
+                    "instead".format(_dest_path(index, field), what, key[1], _dest_path(claims[key])))
+            else:
+                claims[key] = index
+        return problems
+
+    def _flow_log_problems(self):
+        problems = []
+        seen = {}
+        for index, flow_log in enumerate(self.flow_logs):
+            name = flow_log.get("name")
+            if name in seen:
+                problems.append("{0}: the name {1!r} is also used by {2}; flow log names must be unique".format(
+                    _flow_path(index, "name"), name, _flow_path(seen[name])))
+            seen.setdefault(name, index)
+            if not FLOW_LOG_NAME.match(name or ""):
+                problems.append("{0}: may hold only 1-64 letters, digits, '.', '_' and '-' (it names the Athena "
+                                "workgroup) (got {1!r})".format(_flow_path(index, "name"), name))
+            problems.extend(marker_problems(flow_log.get("tags"), _flow_path(index, "tags")))
+            problems.extend(self._flow_log_destination_problems(index, flow_log))
+            problems.extend(self._resource_problems(index, flow_log))
+            problems.extend(self._format_problems(index, flow_log))
+            athena = flow_log.get("athena") or {}
+            for field, pattern, rule in (("database", GLUE_NAME, "lowercase letters, digits and underscores"),
+                                         ("table", GLUE_NAME, "lowercase letters, digits and underscores"),
+                                         ("workgroup", WORKGROUP_NAME, "letters, digits, '.', '_' and '-'")):
+                if athena.get(field) is not None and not pattern.match(str(athena[field])):
+                    problems.append("{0}: must be {1} (got {2!r})".format(
+                        _flow_path(index, "athena." + field), rule, athena[field]))
+        return problems
+
+    def _flow_log_destination_problems(self, index, flow_log):
+        name = flow_log.get("destination")
+        if name not in self.by_name:
+            return ["{0}: must be the name of an entry of flowlogs_destinations ({1}) (got {2!r})".format(
+                _flow_path(index, "destination"), ", ".join(str(n) for n in self.by_name) or "none defined", name)]
+        kind = self.by_name[name].get("type")
+        problems = []
+        if kind != "s3":
+            for option in S3_ONLY_FLOW_LOG_OPTIONS:
+                if flow_log.get(option) is not None:
+                    problems.append("{0}: only valid with an s3 destination ({1} is {2})".format(
+                        _flow_path(index, option), name, kind))
+        return problems
+
+    def _resource_problems(self, index, flow_log):
+        problems = []
+        kind = resource_type(flow_log)
+        ids = flow_log.get("resource_ids")
+        if ids is None and flow_log.get("resource_filters") is None and not flow_log.get("demo_resources"):
+            problems.append("{0}: give resource_ids, resource_filters or demo_resources".format(_flow_path(index)))
+        if flow_log.get("demo_resources") and not self.demo_enabled:
+            problems.append("{0}: needs flowlogs_demo_vpc.enabled".format(_flow_path(index, "demo_resources")))
+        if ids is not None:
+            pattern = RESOURCE_ID_PATTERNS.get(kind)
+            wrong = [i for i in ids if pattern is not None and not pattern.match(str(i))]
+            if wrong:
+                problems.append("{0}: must all be {1} ids ({2} are not)".format(
+                    _flow_path(index, "resource_ids"), kind, ", ".join(str(i) for i in wrong)))
+            repeated = sorted(set(i for i in ids if ids.count(i) > 1))
+            if repeated:
+                problems.append("{0}: lists {1} more than once".format(
+                    _flow_path(index, "resource_ids"), ", ".join(repeated)))
+            if not ids and flow_log.get("resource_filters") is None and not flow_log.get("demo_resources"):
+                problems.append("{0}: is empty".format(_flow_path(index, "resource_ids")))
+        if kind in NO_TRAFFIC_TYPES:
+            if flow_log.get("traffic_type") is not None:
+                problems.append("{0}: {1} flow logs take no traffic type".format(
+                    _flow_path(index, "traffic_type"), kind))
+            if _int(flow_log.get("max_aggregation_interval"), 60) != 60:
+                problems.append("{0}: {1} flow logs take only 60".format(
+                    _flow_path(index, "max_aggregation_interval"), kind))
+            if kind == "TransitGatewayAttachment" and flow_log.get("resource_filters") is not None:
+                problems.append("{0}: cannot select TransitGatewayAttachment resources; give resource_ids".format(
+                    _flow_path(index, "resource_filters")))
+        return problems
+
+    def _format_problems(self, index, flow_log):
+        log_format = flow_log.get("log_format")
+        try:
+            fields = parse_format(log_format)
+        except FlowLogFormatError as error:
+            return ["{0}: {1}".format(_flow_path(index, "log_format"), problem)
+                    for problem in (getattr(error, "problems", None) or [str(error)])]
+        if (self.destination_of(flow_log).get("type") == "cloud-watch-logs" and self._alarm_enabled(flow_log)
+                and log_format is not None and "action" not in fields):
+            return ["{0}: has no ${{action}}, which the REJECT alarm of a CloudWatch Logs flow log needs: add "
+                    "${{action}} or set reject_alarm.enabled to false (or query_ready to false)".format(
+                        _flow_path(index, "log_format"))]
+        return []
+
+    @staticmethod
+    def _alarm_enabled(flow_log):
+        return (_bool(flow_log.get("query_ready"), True)
+                and _bool((flow_log.get("reject_alarm") or {}).get("enabled"), True))
+
+    def _delivery_role_problems(self):
+        cloudwatch = [fl.get("name") for fl in self.flow_logs if self.destination_of(fl).get("type") == "cloud-watch-logs"]
+        if not cloudwatch or _bool(self.delivery_role.get("create"), True):
+            return []
+        arn = self.delivery_role.get("arn") or ""
+        if ROLE_ARN.match(arn):
+            return []
+        return ["flowlogs_delivery_role: flow logs {0} go to CloudWatch Logs and need a delivery role; set "
+                "flowlogs_delivery_role.create to true or give flowlogs_delivery_role.arn as a role ARN (got {1!r})"
+                .format(", ".join(cloudwatch), arn)]
+
+    def _demo_problems(self):
+        if not self.demo_enabled:
+            return []
+        problems = []
+        for field, default in (("cidr", "10.10.0.0/16"), ("ssh_cidr", "192.0.2.0/24")):
+            value = self.demo_vpc.get(field) or default
+            if not CIDR.match(str(value)):
+                problems.append("flowlogs_demo_vpc.{0}: must be an IPv4 CIDR block such as 10.10.0.0/16 (got {1!r})"
+                                .format(field, value))
+        if _int(self.demo_vpc.get("az_count"), 2) < 1:
+            problems.append("flowlogs_demo_vpc.az_count: must be at least 1")
+        return problems
+
+    # ---- weak settings --------------------------------------------------------------
+    def warnings(self):
+        """Settings that work but fail a security control: warned about, never refused."""
+        warnings = []
+        kms_elsewhere = [_dest_path(i, "kms_key_create" if _bool(d.get("kms_key_create"), False) else "kms_key_arn")
+                         for i, d in enumerate(self.destinations)
+                         if d.get("kms_key_arn") or _bool(d.get("kms_key_create"), False)]
+        for index, dest in enumerate(self.destinations):
+            retention = dest.get("retention_days")
+            if (dest.get("type") == "cloud-watch-logs" and retention not in (None, "", 0)
+                    and _int(retention, MIN_RETENTION_DAYS) < MIN_RETENTION_DAYS):
+                warnings.append(
+                    "{0}: {1} days is below the {2} days AWS Security Hub control CloudWatch.16 (CloudWatch log "
+                    "groups should be retained for a specified time period) requires by default".format(
+                        _dest_path(index, "retention_days"), retention, MIN_RETENTION_DAYS))
+            if (dest.get("type") == "s3" and not dest.get("kms_key_arn") and not _bool(dest.get("kms_key_create"), False)
+                    and kms_elsewhere):
+                warnings.append(
+                    "{0}: the bucket {1} gets SSE-S3 while {2} asks for SSE-KMS; AWS Security Hub control S3.17 "
+                    "(S3 general purpose buckets should be encrypted at rest with AWS KMS keys) fails: give it a "
+                    "kms_key_arn or kms_key_create too".format(_dest_path(index, "kms_key_arn"), dest.get("bucket_name"),
+                                             ", ".join(kms_elsewhere)))
+        for index, flow_log in enumerate(self.flow_logs):
+            if flow_log.get("traffic_type") == "ACCEPT":
+                warnings.append(
+                    "{0}: ACCEPT does not log rejected traffic, which AWS Security Hub control EC2.6 (VPC flow "
+                    "logging should be enabled in all VPCs) and CIS AWS Foundations Benchmark 3.7 ask for: use REJECT "
+                    "or ALL".format(_flow_path(index, "traffic_type")))
+            alarm = flow_log.get("reject_alarm") or {}
+            if (self.destination_of(flow_log).get("type") == "cloud-watch-logs" and self._alarm_enabled(flow_log)
+                    and not alarm.get("sns_topic_name") and not alarm.get("sns_topic_arn")):
+                warnings.append(
+                    "{0}: the REJECT alarm has no action; AWS Security Hub control CloudWatch.15 (CloudWatch alarms "
+                    "should have specified actions configured) fails: set reject_alarm.sns_topic_name or "
+                    "reject_alarm.sns_topic_arn".format(_flow_path(index, "reject_alarm")))
+        return warnings
+
+
+def check_inventory(values, skip_demo=False):
+    """Problems, warnings and derived values of one target's inventory."""
+    inventory = Inventory(values, skip_demo)
+    problems = inventory.problems()
+    return {
+        "problems": problems,
+        "warnings": inventory.warnings() if inventory.state == "present" else [],
+        "plan": inventory.plan() if not problems else {},
+    }
+
+
+def missing_resource_problems(values, existing, region=None, skip_demo=False):
+    """Given resource ids that the describe calls did not find, each named by its inventory field.
+
+    ``existing`` maps a resource type to the ids found (types not described are not checked).
+    """
+    inventory = Inventory(values, skip_demo)
+    problems = []
+    where = " in {0}".format(region) if region else ""
+    for index, flow_log in enumerate(inventory.flow_logs):
+        if flow_log not in inventory.applied():
+            continue
+        kind = resource_type(flow_log)
+        if kind not in (existing or {}):
+            continue
+        found = set(existing[kind] or [])
+        missing = [i for i in flow_log.get("resource_ids") or [] if i not in found]
+        if missing:
+            shown = ", ".join(missing[:MAX_LISTED]) + (
+                " and {0} more".format(len(missing) - MAX_LISTED) if len(missing) > MAX_LISTED else "")
+            problems.append("{0}: {1} not found{2} ({3})".format(
+                _flow_path(index, "resource_ids"), shown, where, DESCRIBE_CALLS[kind]))
+    return problems
+
+
+# ---- delivery health -------------------------------------------------------------------
+def delivery_problem(flow_log):
+    """Why a flow log delivers nothing ('' when it is active and not failing).
+
+    DescribeFlowLogs reports DeliverLogsStatus SUCCESS or FAILED and, on failure,
+    DeliverLogsErrorMessage (Rate limited, Access error, Unknown error) ("FlowLog" in the
+    Amazon EC2 API reference).
+    """
+    status = flow_log.get("flow_log_status")
+    if status and status != "ACTIVE":
+        return "flow log {0} is {1}".format(flow_log.get("flow_log_id"), status)
+    if (flow_log.get("deliver_logs_status") or "").upper() == "FAILED":
+        return "flow log {0} cannot deliver to {1}: {2}".format(
+            flow_log.get("flow_log_id"),
+            flow_log.get("log_group_name") or flow_log.get("log_destination") or "its destination",
+            flow_log.get("deliver_logs_error_message") or "DeliverLogsStatus is FAILED (no error message)")
+    return ""
+
+
+def audit(vpcs, flow_logs):
+    """Per VPC, whether a delivering flow log captures its rejected traffic (Security Hub EC2.6).
+
+    Returns findings (VPCs not covered, each with the reasons) and the covered VPC ids.
+    """
+    by_vpc = {}
+    for flow_log in flow_logs or []:
+        by_vpc.setdefault(flow_log.get("resource_id"), []).append(flow_log)
+    findings, covered = [], []
+    for vpc in vpcs or []:
+        vpc_id = vpc.get("vpc_id") if isinstance(vpc, dict) else vpc
+        reasons = []
+        ok = False
+        for flow_log in by_vpc.get(vpc_id, []):
+            if flow_log.get("traffic_type") not in ("REJECT", "ALL"):
+                reasons.append("flow log {0} logs only {1} traffic".format(
+                    flow_log.get("flow_log_id"), flow_log.get("traffic_type")))
+                continue
+            problem = delivery_problem(flow_log)
+            if problem:
+                reasons.append(problem)
+            else:
+                ok = True
+        if ok:
+            covered.append(vpc_id)
+        else:
+            reasons = reasons or ["no flow log"]
+            findings.append({"vpc_id": vpc_id, "reasons": reasons,
+                             "message": "{0}: {1}".format(vpc_id, "; ".join(reasons))})
+    return {"findings": findings, "covered": covered}
+
+
+# ---- teardown --------------------------------------------------------------------------
+def _destination_key(flow_log):
+    destination = flow_log.get("log_destination") or ""
+    if flow_log.get("log_destination_type") == "s3" and ":s3:::" in destination:
+        # arn:PARTITION:s3:::bucket[/prefix/]
+        return ("s3", destination.split(":::", 1)[1].split("/", 1)[0])
+    if flow_log.get("log_group_name"):
+        return ("logs", flow_log["log_group_name"])
+    return (None, None)
+
+
+def teardown_plan(flow_logs, destinations, adopt=False):
+    """Which flow logs teardown removes, and which destinations it must keep.
+
+    Ours: flow logs carrying the marker (or any, with adopt) that deliver to a destination of
+    the inventory. A destination that other flow logs still deliver to is kept, so that no flow
+    log is left pointing at nothing.
+    """
+    keys = {}
+    for dest in destinations or []:
+        if dest.get("type") == "s3" and dest.get("bucket_name"):
+            keys[("s3", dest["bucket_name"])] = dest.get("name")
+        elif dest.get("type") == "cloud-watch-logs" and dest.get("log_group_name"):
+            keys[("logs", dest["log_group_name"])] = dest.get("name")
+    remove, users = [], {}
+    for flow_log in flow_logs or []:
+        name = keys.get(_destination_key(flow_log))
+        if name is None:
+            continue
+        if adopt or is_managed(flow_log.get("tags")):
+            remove.append(flow_log.get("flow_log_id"))
+        else:
+            users.setdefault(name, []).append(flow_log.get("flow_log_id"))
+    keep = dict(
+        (name, "still the destination of flow logs {0}, which flowlogs.aws did not create (set flowlogs_adopt to "
+               "remove them too)".format(", ".join(sorted(ids))))
+        for name, ids in users.items())
+    return {"remove": remove, "keep": keep}

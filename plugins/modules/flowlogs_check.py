@@ -1,0 +1,127 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+DOCUMENTATION = r"""
+---
+module: flowlogs_check
+short_description: Check a whole flowlogs.aws inventory before any change
+version_added: 0.1.0
+description:
+  - Checks one target's C(flowlogs_*) variables as a whole, on the controller, without any AWS call, and reports
+    B(every) problem at once, each named by its inventory path (for example
+    C(flowlogs_flow_logs[2].log_format)). It checks names, references between flow logs and destinations, one bucket or log group
+    per destination, log group names (not ARNs), resource ids of the right form, formats field by field, the
+    delivery role, the demo VPC settings, and tags that would change the ownership marker.
+  - Returns the values derived from the inventory (the marker, the tags, which key layouts each S3 destination's
+    bucket policy must allow, computed from the B(whole) description, the resource ids to look up).
+  - Settings that work but fail an AWS Security Hub control are returned as warnings naming the control, never
+    refused.
+  - With O(existing), checks instead that every given resource id was found by the describe calls.
+  - The C(flowlogs.aws.flowlogs) role runs it first; it is an action plugin and runs on the controller only.
+author:
+  - flowlogs.aws maintainers (@flowlogs)
+options:
+  inventory:
+    description:
+      - The target's inventory variables, by name (C(flowlogs_state), C(flowlogs_name), C(flowlogs_tags),
+        C(flowlogs_demo_vpc), C(flowlogs_delivery_role), C(flowlogs_destinations), C(flowlogs_flow_logs)).
+    type: dict
+    required: true
+  skip_demo:
+    description:
+      - This run leaves the demo VPC and the flow logs on it alone (the enable and audit playbooks). They are still
+        part of the description, so the bucket policies keep covering them.
+    type: bool
+    default: false
+  existing:
+    description:
+      - Resource ids found by the describe calls, by resource type (V(VPC), V(Subnet), V(NetworkInterface),
+        V(TransitGateway)). Only the types given are checked.
+    type: dict
+  region:
+    description: The region the ids were looked up in, named in the messages.
+    type: str
+notes:
+  - Makes no AWS call and needs no permission.
+seealso:
+  - module: flowlogs.aws.ec2_vpc_flow_log
+"""
+
+EXAMPLES = r"""
+- name: Check the inventory before any change
+  flowlogs.aws.flowlogs_check:
+    inventory:
+      flowlogs_destinations: "{{ flowlogs_destinations }}"
+      flowlogs_flow_logs: "{{ flowlogs_flow_logs }}"
+  register: checked
+
+- name: Check the given VPC ids exist
+  flowlogs.aws.flowlogs_check:
+    inventory:
+      flowlogs_destinations: "{{ flowlogs_destinations }}"
+      flowlogs_flow_logs: "{{ flowlogs_flow_logs }}"
+    existing:
+      VPC: "{{ vpcs.vpcs | map(attribute='vpc_id') | list }}"
+"""
+
+RETURN = r"""
+problems:
+  description: Every problem found, each starting with the inventory path at fault; empty when there is none.
+  returned: always
+  type: list
+  elements: str
+  sample: ["flowlogs_flow_logs[2].log_format: unknown field ${srcadr}; did you mean ${srcaddr}?"]
+plan:
+  description: Values derived from the inventory (without O(existing), when there is no problem).
+  returned: success and O(existing) not given
+  type: dict
+  contains:
+    marker:
+      description: The ownership marker tag.
+      type: dict
+      sample: {managed-by: flowlogs.aws}
+    tags:
+      description: C(flowlogs_tags) with the marker.
+      type: dict
+    hive_destinations:
+      description: S3 destinations that receive Hive-compatible keys, from every flow log of the inventory.
+      type: list
+      elements: str
+    plain_destinations:
+      description: Destinations that receive plain keys, from every flow log of the inventory.
+      type: list
+      elements: str
+    applied_flow_logs:
+      description: The names of the flow logs this run creates or updates.
+      type: list
+      elements: str
+    resource_types:
+      description: The resource type of each flow log, by name.
+      type: dict
+    given_ids:
+      description: The resource ids given in those flow logs, by resource type (only types that can be looked up).
+      type: dict
+    describes_nothing:
+      description: True when the inventory has no destination, no flow log and no demo VPC.
+      type: bool
+"""
+
+from ansible.module_utils.basic import AnsibleModule
+
+
+def main():
+    module = AnsibleModule(
+        argument_spec=dict(
+            inventory=dict(type="dict", required=True),
+            skip_demo=dict(type="bool", default=False),
+            existing=dict(type="dict"),
+            region=dict(type="str"),
+        ),
+        supports_check_mode=True,
+    )
+    module.fail_json(msg="flowlogs.aws.flowlogs_check runs on the controller through its action plugin")
+
+
+if __name__ == "__main__":
+    main()
