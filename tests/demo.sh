@@ -38,14 +38,16 @@ TEXT
 
 # Runs a command, printing what it is doing every 20 s, so a long install is not silent.
 with_ticker() {
-  local label="$1" pid waited=0
+  local label="$1" pid start=$SECONDS next=20
   shift
   "$@" &
   pid=$!
   while kill -0 "$pid" 2>/dev/null; do
     sleep 1
-    waited=$((waited + 1))
-    if [ $((waited % 20)) -eq 0 ]; then echo "demo: $label ... ${waited}s" >&2; fi
+    if [ $((SECONDS - start)) -ge "$next" ]; then
+      echo "demo: $label ... $((SECONDS - start))s" >&2
+      next=$((next + 20))
+    fi
   done
   wait "$pid"
 }
