@@ -164,6 +164,8 @@ cat > network.yml <<'YAML'
 YAML
 cat > flow-logs.yml <<'YAML'
 ---
+# Two module_defaults groups, as the README shows: group/flowlogs.aws.aws also reaches the
+# community.aws modules the roles call (s3_lifecycle for the bucket's expiration).
 - name: Flow logs for our VPC, with the flowlogs.aws roles
   hosts: prod_network
   gather_facts: false
@@ -172,9 +174,8 @@ cat > flow-logs.yml <<'YAML'
       region: "{{ aws_region }}"
       endpoint_url: "{{ lookup('ansible.builtin.env', 'AWS_URL') }}"
     group/flowlogs.aws.aws: *connection
-    group/community.aws.aws: *connection
   tasks:
-    - name: Log the VPC's traffic to CloudWatch Logs
+    - name: Log the VPC's traffic to CloudWatch Logs and its rejected traffic to S3
       ansible.builtin.include_role:
         name: flowlogs.aws.flowlogs
       vars:
@@ -184,12 +185,24 @@ cat > flow-logs.yml <<'YAML'
           - name: logs
             type: cloud-watch-logs
             log_group_name: "/{{ network_name }}/flow-logs"
+          - name: archive
+            type: s3
+            bucket_name: "{{ network_name }}-flow-logs"
+            expiration_days: 30
+            # A test: removing the flow logs removes the bucket with what it holds.
+            force_delete: true
         flowlogs_flow_logs:
           - name: vpc
             resource_type: VPC
             resource_filters: {"tag:Name": "{{ network_name }}"}
             destination: logs
             traffic_type: ALL
+          - name: vpc-rejects
+            resource_type: VPC
+            resource_filters: {"tag:Name": "{{ network_name }}"}
+            destination: archive
+            traffic_type: REJECT
+            query_ready: false
 YAML
 cat > check.yml <<'YAML'
 ---
@@ -217,6 +230,10 @@ cat > check.yml <<'YAML'
     - name: Find the delivery role
       amazon.aws.iam_role_info:
       register: check_roles
+    - name: Find the bucket
+      amazon.aws.s3_bucket_info:
+        name_filter: "{{ network_name }}-flow-logs"
+      register: check_buckets
     - name: The user's VPC stays; nothing the collection created is left
       ansible.builtin.assert:
         that:
@@ -224,6 +241,7 @@ cat > check.yml <<'YAML'
           - check_flow_logs.flow_logs == []
           - check_groups.log_groups | selectattr('log_group_name', 'equalto', '/' ~ network_name ~ '/flow-logs') | list == []
           - check_roles.iam_roles | selectattr('role_name', 'match', network_name) | list == []
+          - check_buckets.buckets | selectattr('name', 'equalto', network_name ~ '-flow-logs') | list == []
 YAML
 recap() { grep -E "^prod-east +: ok=" "$1" | sed 's/.*ok=/ok=/'; }
 echo "build: a user's INI inventory and playbook: create their VPC with amazon.aws"
