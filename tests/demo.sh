@@ -75,7 +75,7 @@ if [ -z "${LOCALSTACK_PORT:-}" ] && [ -n "$(recorded)" ]; then
 fi
 export LOCALSTACK_PORT="${LOCALSTACK_PORT:-4566}"
 if [ ! -f "${LOCALSTACK_VENV:-tests/localstack/.venv}/.requirements.sha256" ]; then
-  echo "demo: installing LocalStack into its own virtualenv (the first time only; about 2 minutes)"
+  echo "demo: installing LocalStack into its own virtualenv (the first time only; a few minutes)"
 fi
 with_ticker "installing LocalStack" tests/localstack/localstack.sh install
 eval "$(tests/localstack/localstack.sh start)"
