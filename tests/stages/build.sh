@@ -188,7 +188,7 @@ cat > flow-logs.yml <<'YAML'
           - name: archive
             type: s3
             bucket_name: "{{ network_name }}-flow-logs"
-            expiration_days: 30
+            expiration_days: 365
             # A test: removing the flow logs removes the bucket with what it holds.
             force_delete: true
         flowlogs_flow_logs:
