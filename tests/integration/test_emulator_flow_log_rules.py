@@ -133,17 +133,20 @@ REFUSALS = [
     ("unknown-nat", lambda w: _s3(w, ResourceType="RegionalNatGateway", ResourceIds=["nat-0123456789abcdef0"]),
      "NatGatewayNotFound", lambda w: _s3(w, ResourceType="RegionalNatGateway", ResourceIds=[w["nat"]])),
     ("unknown-resource-type", lambda w: _s3(w, ResourceType="Vpc"), "InvalidParameterValue", lambda w: _s3(w)),
+    ("malformed-core-network-id",
+     lambda w: _tgw(w, ResourceType="CoreNetwork", ResourceIds=["core-network-XYZ"]), "InvalidParameterValue",
+     lambda w: _tgw(w, ResourceType="CoreNetwork", ResourceIds=["core-network-0123456789abcdef0"])),
     # Transit gateway and Cloud WAN: no TrafficType, interval 60; TrafficType required otherwise.
     ("tgw-with-traffic-type", lambda w: _tgw(w, TrafficType="ALL"), "InvalidParameter", lambda w: _tgw(w)),
     ("tgw-interval-600", lambda w: _tgw(w, MaxAggregationInterval=600), "InvalidParameter", lambda w: _tgw(w)),
     ("core-network-with-traffic-type",
-     lambda w: _tgw(w, ResourceType="CoreNetwork", ResourceIds=["core-network-0123456789abcdefg"], TrafficType="ALL"),
-     "InvalidParameter", lambda w: _tgw(w, ResourceType="CoreNetwork", ResourceIds=["core-network-0123456789abcdefg"])),
+     lambda w: _tgw(w, ResourceType="CoreNetwork", ResourceIds=["core-network-0123456789abcdef0"], TrafficType="ALL"),
+     "InvalidParameter", lambda w: _tgw(w, ResourceType="CoreNetwork", ResourceIds=["core-network-0123456789abcdef0"])),
     ("core-network-attachment-interval-600",
-     lambda w: _tgw(w, ResourceType="CoreNetworkAttachment", ResourceIds=["attachment-0123456789abcdefg"],
+     lambda w: _tgw(w, ResourceType="CoreNetworkAttachment", ResourceIds=["attachment-0123456789abcdef0"],
                     MaxAggregationInterval=600),
      "InvalidParameter",
-     lambda w: _tgw(w, ResourceType="CoreNetworkAttachment", ResourceIds=["attachment-0123456789abcdefg"])),
+     lambda w: _tgw(w, ResourceType="CoreNetworkAttachment", ResourceIds=["attachment-0123456789abcdef0"])),
     ("vpc-without-traffic-type", lambda w: _s3(w, TrafficType=None), "MissingParameter", lambda w: _s3(w)),
     ("interval-300", lambda w: _s3(w, MaxAggregationInterval=300), "InvalidParameter",
      lambda w: _s3(w, MaxAggregationInterval=60)),
@@ -242,9 +245,9 @@ def test_transit_gateway_flow_log_has_no_traffic_type_and_a_60s_interval(aws, wo
 
 
 @pytest.mark.parametrize("resource_type, resource_id", [
-    ("CoreNetwork", "core-network-0123456789abcdefg"),
-    ("CoreNetworkAttachment", "attachment-0123456789abcdefg"),
-    ("CoreNetworkEdge", "core-network-0123456789abcdefg"),
+    ("CoreNetwork", "core-network-0123456789abcdef0"),
+    ("CoreNetworkAttachment", "attachment-0123456789abcdef0"),
+    ("CoreNetworkEdge", "core-network-0123456789abcdef0"),
 ])
 def test_cloud_wan_resource_types_are_accepted(aws, world, resource_type, resource_id):
     """AWS accepts the Cloud WAN types; LocalStack's free edition has no Cloud WAN to check them against."""

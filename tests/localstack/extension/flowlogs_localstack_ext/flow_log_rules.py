@@ -69,9 +69,11 @@ ID_FORMS = {
     "CoreNetwork": ("core-network-", "InvalidParameterValue"),
     "CoreNetworkAttachment": ("attachment-", "InvalidParameterValue"),
 }
-# EC2 ids: 8 or 17 hexadecimal digits after the prefix; Cloud WAN ids: 17 letters and digits.
+# EC2 ids: 8 or 17 hexadecimal digits after the prefix.  Cloud WAN ids as the AWS Network
+# Manager API Reference patterns them: CoreNetworkId ^core-network-([0-9a-f]{8,17})$,
+# AttachmentId ^attachment-([0-9a-f]{8,17})$.
 _HEX_ID = re.compile(r"^[0-9a-f]{8}([0-9a-f]{9})?$")
-_CLOUD_WAN_ID = re.compile(r"^[0-9a-z]{17}$")
+_CLOUD_WAN_ID = re.compile(r"^[0-9a-f]{8,17}$")
 
 _ROLE_ARN = re.compile(r"^arn:aws[a-z-]*:iam::\d{12}:role/[\w+=,.@/-]{1,512}$")
 _LOG_GROUP_ARN = re.compile(r"^arn:aws[a-z-]*:logs:(?P<region>[a-z0-9-]+):\d{12}:log-group:(?P<name>[^:*]{1,512})(:\*)?$")
