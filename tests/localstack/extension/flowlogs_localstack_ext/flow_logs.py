@@ -193,7 +193,10 @@ def _request_configuration(request):
     return {
         "traffic_type": request.get("TrafficType"),
         "log_format": request.get("LogFormat") or _DEFAULT_FORMAT,
-        "max_aggregation_interval": int(request.get("MaxAggregationInterval") or 600),
+        # AWS's default is 600, except for the types that allow only 60.
+        "max_aggregation_interval": int(request.get("MaxAggregationInterval")
+                                        or (60 if request.get("ResourceType") in flow_log_rules.NO_TRAFFIC_TYPE
+                                            else 600)),
         "deliver_logs_permission_arn": request.get("DeliverLogsPermissionArn"),
         "options": _options(request.get("DestinationOptions")),
     }
