@@ -5,6 +5,11 @@
 Every call goes through a client made with AWSRetry (throttling) and is batched:
 one paginated DescribeFlowLogs per filter chunk, one CreateFlowLogs per
 ResourceIds chunk, one CreateTags/DeleteTags per distinct tag change.
+
+Every wrapper is decorated with FlowLogErrorHandler (amazon.aws's AWSErrorHandler): a
+botocore ClientError or BotoCoreError (EndpointConnectionError, ...) leaves it as a
+FlowLogApiError whose message names the API operation, so the modules can fail with
+fail_json_aws and never with a traceback.
 """
 
 import time
@@ -14,6 +19,8 @@ from ansible.module_utils.common.dict_transformations import camel_dict_to_snake
 from ansible.module_utils.common.text.converters import to_text
 
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_message
+from ansible_collections.amazon.aws.plugins.module_utils.errors import AWSErrorHandler
+from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import ansible_dict_to_boto3_tag_list
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import boto3_tag_list_to_ansible_dict
@@ -22,6 +29,7 @@ from ansible_collections.amazon.aws.plugins.module_utils.tagging import boto3_ta
 from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_format import FlowLogFormatError
 from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_format import parse_format
 from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_settings import chunks
+from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_settings import resource_type_of
 
 # DescribeFlowLogs filters accept a bounded number of values; stay well inside it.
 FILTER_VALUES_PER_CALL = 200
@@ -29,6 +37,14 @@ FILTER_VALUES_PER_CALL = 200
 FLOW_LOG_IDS_PER_CALL = 1000
 DELETE_IDS_PER_CALL = 1000
 IAM_PROPAGATION_MESSAGE = "Unable to assume given IAM role"
+
+
+class FlowLogApiError(AnsibleAWSError):
+    """An EC2 flow-log call failed; .message names the operation, .exception is the botocore error."""
+
+
+class FlowLogErrorHandler(AWSErrorHandler):
+    _CUSTOM_EXCEPTION = FlowLogApiError
 
 
 def ec2_client(module):
@@ -42,6 +58,7 @@ def _describe_pages(client, **kwargs):
     return paginator.paginate(**kwargs).build_full_result().get("FlowLogs", [])
 
 
+@FlowLogErrorHandler.common_error_handler("describe flow logs (DescribeFlowLogs)")
 def describe_flow_logs(client, filters=None, flow_log_ids=None):
     """All flow logs matching the filters; large value lists are split into chunks.
 
@@ -76,6 +93,12 @@ def _is_iam_propagation(error):
     return IAM_PROPAGATION_MESSAGE.lower() in str(error).lower()
 
 
+def is_iam_propagation_error(error):
+    """True for a FlowLogApiError (or botocore error) saying the delivery role cannot be assumed yet."""
+    return _is_iam_propagation(getattr(error, "exception", None) or error)
+
+
+@FlowLogErrorHandler.common_error_handler("create flow logs (CreateFlowLogs)")
 def create_flow_logs(client, request, resource_ids, max_ids, tags=None, propagation_timeout=120, sleep=time.sleep):
     """Create flow logs for resource_ids in as few calls as the API allows.
 
@@ -128,6 +151,7 @@ def create_flow_logs(client, request, resource_ids, max_ids, tags=None, propagat
     return created, unsuccessful
 
 
+@FlowLogErrorHandler.common_error_handler("delete flow logs (DeleteFlowLogs)")
 def delete_flow_logs(client, flow_log_ids):
     """Delete flow logs in batches. Ids that are already gone count as deleted."""
     unsuccessful = []
@@ -167,13 +191,28 @@ def plan_tag_changes(current_by_id, desired_tags, purge_tags):
     return to_set, to_unset
 
 
-def apply_tag_changes(client, to_set, to_unset):
+@FlowLogErrorHandler.common_error_handler("remove flow log tags (DeleteTags)")
+def _delete_tags(client, resources, keys):
+    client.delete_tags(aws_retry=True, Resources=resources, Tags=[{"Key": k} for k in sorted(keys)])
+
+
+@FlowLogErrorHandler.common_error_handler("tag flow logs (CreateTags)")
+def _create_tags(client, resources, tags):
+    client.create_tags(aws_retry=True, Resources=resources, Tags=ansible_dict_to_boto3_tag_list(tags))
+
+
+def apply_tag_changes(client, to_set, to_unset, done=None):
+    """Apply planned tag changes; ids whose tags were changed are appended to done as it goes."""
+    done = [] if done is None else done
     for keys, ids in to_unset.items():
         for batch in chunks(ids, DELETE_IDS_PER_CALL):
-            client.delete_tags(aws_retry=True, Resources=batch, Tags=[{"Key": k} for k in sorted(keys)])
+            _delete_tags(client, batch, keys)
+            done.extend(i for i in batch if i not in done)
     for items, ids in to_set.items():
         for batch in chunks(ids, DELETE_IDS_PER_CALL):
-            client.create_tags(aws_retry=True, Resources=batch, Tags=ansible_dict_to_boto3_tag_list(dict(items)))
+            _create_tags(client, batch, dict(items))
+            done.extend(i for i in batch if i not in done)
+    return done
 
 
 def format_flow_log(flow_log):
@@ -182,9 +221,12 @@ def format_flow_log(flow_log):
     result["tags"] = boto3_tag_list_to_ansible_dict(flow_log.get("Tags", []))
     try:
         # Tag fields are legitimate in a format AWS accepted: do not ask for their specifications.
-        result["log_format_fields"] = parse_format(flow_log.get("LogFormat"), tag_field_specifications=True)
+        # Fields are checked against the records of the resource's type (VPC or transit gateway).
+        result["log_format_fields"] = parse_format(flow_log.get("LogFormat"), tag_field_specifications=True,
+                                                   resource_type=resource_type_of(flow_log.get("ResourceId")))
     except FlowLogFormatError:
-        # A field newer than this collection's catalogue: report the raw tokens.
+        # A field newer than this collection's catalogue, or Cloud WAN records (not catalogued):
+        # report the raw tokens.
         result["log_format_fields"] = [t.strip("${}") for t in (flow_log.get("LogFormat") or "").split()]
     return result
 

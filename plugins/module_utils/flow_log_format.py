@@ -1,19 +1,23 @@
 # -*- coding: utf-8 -*-
 # Copyright: Contributors to the flowlogs.aws collection
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The VPC Flow Logs format engine.
+"""The flow-log format engine.
 
-One catalogue of every flow-log record field (versions 2 to 11) and pure
-functions on it: validate and normalise a ``log_format`` string, compute the
-record version, derive Athena/Glue columns and CloudWatch Logs Insights parse
-clauses, parse and render record lines, and describe the S3 key layout and the
-Athena partition projection for every S3 delivery option.
+Two catalogues of flow-log record fields, VPC records (versions 2 to 11) and
+transit gateway records (versions 2 to 6), and pure functions on them:
+validate and normalise a ``log_format`` string for a resource type, check tag
+field specifications, compute the record version, derive Athena/Glue columns
+and CloudWatch Logs Insights parse clauses, parse and render record lines, and
+describe the S3 key layout and the Athena partition projection for every S3
+delivery option.
 
 Pure Python standard library only (no ansible, no boto3), so modules, filters,
-roles and unit tests all understand a format the same way. Sources for every
-fact are in docs and in /work/shared/reference/anchors-and-aws-facts.md
-sections 2 and 3; the ones not confirmed by AWS documentation are marked
-``type_inferred=True`` or commented as such below.
+roles and unit tests all understand a format the same way. Sources: the AWS
+pages "Flow log records" (Amazon VPC User Guide), "Transit Gateway Flow Log
+records" (AWS Transit Gateway Guide), "TagFieldSpecificationRequest" (EC2 API
+Reference) and the botocore EC2 model; facts no AWS document confirms are
+marked ``type_inferred=True`` or commented as inferred below (docs/user-guide.md,
+"Field catalogues").
 """
 
 import datetime
@@ -25,14 +29,29 @@ __all__ = [
     "FlowLogFormatError",
     "Field",
     "FIELDS",
+    "VPC_FIELDS",
+    "TRANSIT_GATEWAY_FIELDS",
     "DEFAULT_FIELDS",
     "DEFAULT_FORMAT",
+    "TRANSIT_GATEWAY_DEFAULT_FIELDS",
+    "TRANSIT_GATEWAY_DEFAULT_FORMAT",
     "TAG_FIELDS",
+    "TAG_FIELD_RESOURCE_TYPES",
+    "TAG_RESOURCE_TYPES",
+    "RESOURCE_TYPES",
+    "TRANSIT_GATEWAY_RECORD_TYPES",
+    "CLOUD_WAN_RECORD_TYPES",
     "FILE_FORMATS",
     "INSIGHTS_DISCOVERED_FIELDS",
     "parse_format",
     "normalize_format",
+    "default_format",
+    "catalogue",
+    "tag_field_specification_problems",
+    "normalize_tag_field_specifications",
+    "api_tag_field_specifications",
     "closest_field",
+    "field_names",
     "record_version",
     "athena_column_name",
     "athena_columns",
@@ -149,6 +168,9 @@ _CATALOGUE = (
     # Text DDL: string-safe; Parquet: assumed INT_32 (values 0 to 3). Unconfirmed.
     ("encryption-status", 10, "string", _I, "encryptionStatus", True,
      "Encryption status of the traffic (0 to 3, or '-')."),
+    # v11 (2026-06-10): tag values are UTF-8 percent-encoded; the first TagKeys
+    # value of the matching TagFieldSpecification fills the field, the second
+    # the -2 field (EC2 API Reference, "TagFieldSpecificationRequest").
     ("instance-tag", 11, "string", _S, "instanceTag", True,
      "Value of the first instance tag key from the tag field specifications."),
     ("instance-tag-2", 11, "string", _S, "instanceTag2", True,
@@ -160,9 +182,11 @@ _CATALOGUE = (
     ("asg-tag", 11, "string", _S, "asgTag", True, "Value of the first Auto Scaling group tag key."),
     ("asg-tag-2", 11, "string", _S, "asgTag2", True,
      "Value of the second Auto Scaling group tag key."),
-    ("interface-type", 11, "string", _S, "interfaceType", True, "Type of the network interface."),
+    ("interface-type", 11, "string", _S, "interfaceType", True,
+     "Type of the local interface that captured the flow (nat_gateway, network_load_balancer, "
+     "regional_nat_gateway, transit_gateway, vpc_endpoint)."),
     ("next-hop-interface-id", 11, "string", _S, "nextHopInterfaceId", True,
-     "ID of the next-hop network interface."),
+     "ID of the next-hop interface: the receiving one for egress, the sending one for ingress."),
     ("next-hop-subnet-id", 11, "string", _S, "nextHopSubnetId", True, "Subnet of the next hop."),
     ("next-hop-az-id", 11, "string", _S, "nextHopAzId", True, "Availability Zone ID of the next hop."),
     ("next-hop-vpc-id", 11, "string", _S, "nextHopVpcId", True, "VPC of the next hop."),
@@ -174,6 +198,8 @@ FIELDS = OrderedDict(
     (name, Field(name, version, athena, parquet, insights, description, inferred))
     for name, version, athena, parquet, insights, inferred, description in _CATALOGUE
 )
+# The VPC record catalogue (VPC, Subnet, NetworkInterface, RegionalNatGateway).
+VPC_FIELDS = FIELDS
 
 DEFAULT_FIELDS = (
     "version", "account-id", "interface-id", "srcaddr", "dstaddr", "srcport", "dstport",
@@ -181,9 +207,111 @@ DEFAULT_FIELDS = (
 )
 DEFAULT_FORMAT = " ".join("${%s}" % name for name in DEFAULT_FIELDS)
 
+# ---------------------------------------------------------------------------
+# Transit gateway record catalogue, in the order of the "Available fields"
+# table of "Transit Gateway Flow Log records" (AWS Transit Gateway Guide,
+# https://docs.aws.amazon.com/vpc/latest/tgw/tgw-flow-logs.html#flow-log-records).
+# Versions and Parquet types are AWS's. AWS publishes no Athena DDL for them:
+# the text type follows the Parquet type (INT_32 int, INT_64 bigint), except
+# protocol, bigint as in AWS's VPC DDL, so one name has one type in both
+# catalogues. Insights names: the VPC ones for shared fields, else camelCase.
+# Fields with the same name as a VPC field have the same types.
+# ---------------------------------------------------------------------------
+_TGW_CATALOGUE = (
+    ("version", 2, "int", _I, "version", "Record version: the highest version among the fields."),
+    ("resource-type", 6, "string", _S, "resourceType",
+     "Type of resource the flow log is on (TransitGateway)."),
+    ("account-id", 2, "string", _S, "accountId", "AWS account ID of the owner of the source transit gateway."),
+    ("tgw-id", 6, "string", _S, "tgwId", "ID of the transit gateway."),
+    ("tgw-attachment-id", 6, "string", _S, "tgwAttachmentId", "ID of the transit gateway attachment."),
+    ("tgw-src-vpc-account-id", 6, "string", _S, "tgwSrcVpcAccountId", "Account ID of the source VPC."),
+    ("tgw-dst-vpc-account-id", 6, "string", _S, "tgwDstVpcAccountId", "Account ID of the destination VPC."),
+    ("tgw-src-vpc-id", 6, "string", _S, "tgwSrcVpcId", "ID of the source VPC."),
+    ("tgw-dst-vpc-id", 6, "string", _S, "tgwDstVpcId", "ID of the destination VPC."),
+    ("tgw-src-subnet-id", 6, "string", _S, "tgwSrcSubnetId", "Subnet of the source traffic."),
+    ("tgw-dst-subnet-id", 6, "string", _S, "tgwDstSubnetId", "Subnet of the destination traffic."),
+    ("tgw-src-eni", 6, "string", _S, "tgwSrcEni", "Source transit gateway attachment ENI of the flow."),
+    ("tgw-dst-eni", 6, "string", _S, "tgwDstEni", "Destination transit gateway attachment ENI of the flow."),
+    ("tgw-src-az-id", 6, "string", _S, "tgwSrcAzId", "Availability Zone ID of the source ('-' from a sublocation)."),
+    ("tgw-dst-az-id", 6, "string", _S, "tgwDstAzId", "Availability Zone ID of the destination."),
+    ("tgw-pair-attachment-id", 6, "string", _S, "tgwPairAttachmentId",
+     "The egress or ingress attachment ID of the flow, depending on its direction."),
+    ("srcaddr", 2, "string", _S, "srcAddr", "Source address."),
+    ("dstaddr", 2, "string", _S, "dstAddr", "Destination address."),
+    ("srcport", 2, "int", _I, "srcPort", "Source port."),
+    ("dstport", 2, "int", _I, "dstPort", "Destination port."),
+    ("protocol", 2, "bigint", _I, "protocol", "IANA protocol number."),
+    ("packets", 2, "bigint", _L, "packets", "Number of packets in the flow."),
+    ("bytes", 2, "bigint", _L, "bytes", "Number of bytes in the flow."),
+    ("start", 2, "bigint", _L, "startTime", "Unix seconds of the first packet in the interval."),
+    ("end", 2, "bigint", _L, "endTime", "Unix seconds of the last packet in the interval."),
+    ("log-status", 2, "string", _S, "logStatus", "OK, NODATA or SKIPDATA."),
+    ("type", 3, "string", _S, "type", "Traffic type: IPv4, IPv6 or EFA."),
+    ("packets-lost-no-route", 6, "bigint", _L, "packetsLostNoRoute", "Packets lost because no route matched."),
+    ("packets-lost-blackhole", 6, "bigint", _L, "packetsLostBlackhole", "Packets lost to a blackhole route."),
+    ("packets-lost-mtu-exceeded", 6, "bigint", _L, "packetsLostMtuExceeded",
+     "Packets lost because they exceeded the MTU."),
+    ("packets-lost-ttl-expired", 6, "bigint", _L, "packetsLostTtlExpired",
+     "Packets lost because their time-to-live expired."),
+    ("tcp-flags", 3, "int", _I, "tcpFlags",
+     "Bitmask of TCP flags (FIN 1, SYN 2, RST 4, PSH 8, ACK 16, SYN-ACK 18, URG 32)."),
+    ("region", 4, "string", _S, "region", "Region of the transit gateway."),
+    ("flow-direction", 5, "string", _S, "flowDirection", "ingress or egress."),
+    ("pkt-src-aws-service", 5, "string", _S, "pktSrcAwsService", "AWS service of srcaddr's IP range."),
+    ("pkt-dst-aws-service", 5, "string", _S, "pktDstAwsService", "AWS service of dstaddr's IP range."),
+)
+
+TRANSIT_GATEWAY_FIELDS = OrderedDict(
+    (name, Field(name, version, athena, parquet, insights, description, False))
+    for name, version, athena, parquet, insights, description in _TGW_CATALOGUE
+)
+
+# "With the default format, the flow log records includes all version 2 to
+# version 6 fields, in the order shown in the available fields table"
+# (Transit Gateway Flow Log records, "Default format"): every field above.
+TRANSIT_GATEWAY_DEFAULT_FIELDS = tuple(TRANSIT_GATEWAY_FIELDS)
+TRANSIT_GATEWAY_DEFAULT_FORMAT = " ".join("${%s}" % name for name in TRANSIT_GATEWAY_DEFAULT_FIELDS)
+
+# Every field of either catalogue, for functions that take parsed field names.
+_ALL_FIELDS = OrderedDict(FIELDS)
+_ALL_FIELDS.update((name, field) for name, field in TRANSIT_GATEWAY_FIELDS.items() if name not in FIELDS)
+
+# ---------------------------------------------------------------------------
+# Resource types (FlowLogsResourceType of the EC2 API, botocore 1.44.8) and
+# the record catalogue each one's records follow.
+# ---------------------------------------------------------------------------
+RESOURCE_TYPES = (
+    "VPC", "Subnet", "NetworkInterface", "TransitGateway", "TransitGatewayAttachment",
+    "RegionalNatGateway", "CoreNetwork", "CoreNetworkEdge", "CoreNetworkAttachment",
+)
+# CreateFlowLogs LogFormat points TransitGateway and TransitGatewayAttachment
+# to "Transit Gateway Flow Log records" (AWS Transit Gateway Guide).
+TRANSIT_GATEWAY_RECORD_TYPES = frozenset(("TransitGateway", "TransitGatewayAttachment"))
+# ... and the Cloud WAN types to their own page, "Cloud WAN Flow Log records"
+# (AWS Cloud WAN User Guide, https://docs.aws.amazon.com/network-manager/latest/cloudwan/cwan-flow-logs.html),
+# whose records differ from transit gateway ones (log-status INCOMPLETEDATA,
+# attachment-to-attachment flows). This collection has no catalogue of those
+# fields, so it validates and derives nothing for them (see _catalogue_for).
+CLOUD_WAN_RECORD_TYPES = frozenset(("CoreNetwork", "CoreNetworkEdge", "CoreNetworkAttachment"))
+# VPC, Subnet, NetworkInterface and RegionalNatGateway follow "Flow log records"
+# (Amazon VPC User Guide): regional NAT gateway flows carry resource-id (v9)
+# and '-' in interface-id.
+
 TAG_FIELDS = frozenset(
     ("instance-tag", "instance-tag-2", "interface-tag", "interface-tag-2", "asg-tag", "asg-tag-2")
 )
+# TagFieldSpecification ResourceType (TaggableResourceType: network-interface |
+# instance | auto-scaling-group) whose first / second TagKeys value each tag
+# field shows (EC2 API Reference, "TagFieldSpecificationRequest").
+TAG_FIELD_RESOURCE_TYPES = {
+    "instance-tag": ("instance", 1), "instance-tag-2": ("instance", 2),
+    "interface-tag": ("network-interface", 1), "interface-tag-2": ("network-interface", 2),
+    "asg-tag": ("auto-scaling-group", 1), "asg-tag-2": ("auto-scaling-group", 2),
+}
+TAG_RESOURCE_TYPES = ("network-interface", "instance", "auto-scaling-group")
+# botocore 1.44.8: TagFieldSpecificationListRequest 1 to 3 entries; TagKeyList
+# 1 to 2 keys; TagKey 1 to 128 characters ("TagFieldSpecificationRequest").
+_TAG_SPECS_MAX, _TAG_KEYS_MAX, _TAG_KEY_MAX_LENGTH = 3, 2, 128
 
 FILE_FORMATS = ("plain-text", "parquet")
 
@@ -230,18 +358,49 @@ _REGION_RE = re.compile(r"^[a-z]{2}(-[a-z]+)+-[0-9]+$")
 # ---------------------------------------------------------------------------
 # Formats
 # ---------------------------------------------------------------------------
-def closest_field(name):
+def _check_resource_type(resource_type):
+    if resource_type is not None and resource_type not in RESOURCE_TYPES:
+        raise FlowLogFormatError("unknown resource_type %r; expected one of: %s"
+                                 % (resource_type, ", ".join(RESOURCE_TYPES)))
+    return resource_type
+
+
+def _catalogue_for(resource_type):
+    """The field catalogue whose records ``resource_type`` produces (None: VPC)."""
+    if _check_resource_type(resource_type) in TRANSIT_GATEWAY_RECORD_TYPES:
+        return TRANSIT_GATEWAY_FIELDS
+    if resource_type in CLOUD_WAN_RECORD_TYPES:
+        raise FlowLogFormatError(
+            "resource_type %s writes Cloud WAN flow log records (AWS Cloud WAN User Guide, "
+            "'Cloud WAN Flow Log records'), whose fields this collection does not catalogue; "
+            "it cannot validate a log_format or derive a default, Athena columns or Insights "
+            "queries for them" % resource_type)
+    return FIELDS
+
+
+def catalogue(resource_type=None):
+    """The fields (name -> Field, in AWS's table order) of ``resource_type``'s records."""
+    return OrderedDict(_catalogue_for(resource_type))
+
+
+def _catalogue_label(fields):
+    return "transit gateway" if fields is TRANSIT_GATEWAY_FIELDS else "VPC"
+
+
+def closest_field(name, resource_type=None):
     """Return the valid field name nearest to ``name``, or None if none is close.
 
     Case and ``_``/``-`` differences are forgiven first (``Account_ID`` gives
-    ``account-id``); otherwise difflib picks the best match above 0.6.
+    ``account-id``); otherwise difflib picks the best match above 0.6. Only
+    fields of ``resource_type``'s catalogue are suggested (None: VPC).
     """
+    fields = _catalogue_for(resource_type)
     if not isinstance(name, str) or not name:
         return None
     folded = name.strip().lower().replace("_", "-")
-    if folded in FIELDS:
+    if folded in fields:
         return folded
-    matches = difflib.get_close_matches(folded, list(FIELDS), n=1, cutoff=0.6)
+    matches = difflib.get_close_matches(folded, list(fields), n=1, cutoff=0.6)
     return matches[0] if matches else None
 
 
@@ -249,15 +408,22 @@ def _ref(name):
     return "${%s}" % name
 
 
-def _unknown_field_message(name):
+def _unknown_field_message(name, resource_type=None):
+    fields = _catalogue_for(resource_type)
+    other = FIELDS if fields is TRANSIT_GATEWAY_FIELDS else TRANSIT_GATEWAY_FIELDS
+    if name in other:
+        # A real field of the other record kind: say so rather than guess a neighbour.
+        return ("field %s exists only in %s flow log records, not in the %s records of %s"
+                % (_ref(name), _catalogue_label(other), _catalogue_label(fields),
+                   resource_type or "VPC, Subnet, NetworkInterface or RegionalNatGateway"))
     message = "unknown field %s" % _ref(name)
-    suggestion = closest_field(name)
+    suggestion = closest_field(name, resource_type)
     if suggestion:
         message += "; did you mean %s?" % _ref(suggestion)
     return message
 
 
-def _bad_token_message(token):
+def _bad_token_message(token, resource_type=None):
     """Explain why ``token`` is not a single ``${field}`` reference."""
     refs = _REF_RE.findall(token)
     if token == "${}":
@@ -270,7 +436,7 @@ def _bad_token_message(token):
                 "and no other characters" % (token, _ref(refs[0])))
     if token.startswith("${"):
         message = "token %r is missing its closing brace '}'" % token
-        suggestion = closest_field(token[2:])
+        suggestion = closest_field(token[2:], resource_type)
         return message + ("; did you mean %s?" % _ref(suggestion) if suggestion else "")
     if token.startswith("{") or token.startswith("$"):
         return "token %r is not a field reference; write fields as ${field-name}" % token
@@ -289,19 +455,20 @@ def _split_tokens(log_format, problems):
     return tokens
 
 
-def _field_names(tokens, problems):
+def _field_names(tokens, problems, resource_type=None):
     """Turn tokens into field names, reporting bad tokens, unknown fields and duplicates."""
+    fields = _catalogue_for(resource_type)
     names, seen = [], {}
     for position, token in enumerate(tokens, start=1):
         match = _TOKEN_RE.match(token)
         if match and match.group(1):
             candidates = [match.group(1)]
         else:
-            problems.append(_bad_token_message(token))
+            problems.append(_bad_token_message(token, resource_type))
             candidates = [ref for ref in _REF_RE.findall(token) if ref]
         for name in candidates:
-            if name not in FIELDS:
-                problems.append(_unknown_field_message(name))
+            if name not in fields:
+                problems.append(_unknown_field_message(name, resource_type))
             elif name in seen:
                 problems.append("duplicate field %s (positions %d and %d)"
                                 % (_ref(name), seen[name], position))
@@ -311,9 +478,28 @@ def _field_names(tokens, problems):
     return names
 
 
-def _parse(log_format, tag_field_specifications, check_tags):
+def default_format(resource_type=None):
+    """AWS's default format for ``resource_type``'s flow logs (None: the VPC default).
+
+    VPC, Subnet, NetworkInterface and RegionalNatGateway: the 14 version 2
+    fields ("Flow log records", "Default format"). TransitGateway and
+    TransitGatewayAttachment: every version 2 to 6 transit gateway field
+    ("Transit Gateway Flow Log records", "Default format").
+    """
+    if _catalogue_for(resource_type) is TRANSIT_GATEWAY_FIELDS:
+        return TRANSIT_GATEWAY_DEFAULT_FORMAT
+    return DEFAULT_FORMAT
+
+
+def _default_fields(resource_type):
+    if _catalogue_for(resource_type) is TRANSIT_GATEWAY_FIELDS:
+        return list(TRANSIT_GATEWAY_DEFAULT_FIELDS)
+    return list(DEFAULT_FIELDS)
+
+
+def _parse(log_format, tag_field_specifications, check_tags, resource_type=None):
     if log_format is None:
-        return list(DEFAULT_FIELDS)
+        return _default_fields(resource_type)
     if not isinstance(log_format, str):
         raise FlowLogFormatError(_join_problems([
             "log_format must be a string of ${field} tokens, got %s" % type(log_format).__name__]))
@@ -328,13 +514,16 @@ def _parse(log_format, tag_field_specifications, check_tags):
     if log_format != log_format.rstrip():
         problems.append("log_format has trailing whitespace %r; AWS rejects it"
                         % log_format[len(log_format.rstrip()):])
-    names = _field_names(_split_tokens(log_format, problems), problems)
+    names = _field_names(_split_tokens(log_format, problems), problems, resource_type)
     tags = [name for name in names if name in TAG_FIELDS]
     if check_tags and tags and not tag_field_specifications:
         problems.append("tag field%s %s need%s tag_field_specifications (resource_type and "
                         "tag_keys for each tagged resource kind)"
                         % ("s" if len(tags) > 1 else "", ", ".join(_ref(t) for t in tags),
                            "" if len(tags) > 1 else "s"))
+    elif check_tags and tag_field_specifications is not True and tag_field_specifications:
+        # A real specification (not True, which callers pass for what AWS returned): check it.
+        problems.extend(tag_field_specification_problems(names, tag_field_specifications))
     if problems:
         raise FlowLogFormatError(_join_problems(problems), problems)
     return names
@@ -347,55 +536,218 @@ def _join_problems(problems):
         len(problems), "; ".join("(%d) %s" % (i, p) for i, p in enumerate(problems, 1)))
 
 
-def parse_format(log_format, tag_field_specifications=None):
+def parse_format(log_format, tag_field_specifications=None, resource_type=None):
     """Validate ``log_format`` and return its field names in order.
 
-    ``None`` means the default format. Every problem found is reported in one
-    FlowLogFormatError. Tag fields (``${instance-tag}``...) need a truthy
-    ``tag_field_specifications`` (normally a list of dicts with
-    ``resource_type`` and ``tag_keys``).
+    ``None`` means the default format of ``resource_type``. Fields are checked
+    against the catalogue of the records ``resource_type`` produces: the
+    transit gateway catalogue for TRANSIT_GATEWAY_RECORD_TYPES, the VPC one
+    otherwise (also for None). Cloud WAN types raise: their fields are not
+    catalogued. Every problem found is reported in one FlowLogFormatError.
+
+    Tag fields (``${instance-tag}``...) need ``tag_field_specifications``:
+    a list of ``{resource_type, tag_keys}`` (or the API's ``ResourceType`` /
+    ``TagKeys``), checked with tag_field_specification_problems, or ``True``
+    to accept any tag field (for formats AWS returned, whose specifications
+    AWS already accepted).
     """
-    return _parse(log_format, tag_field_specifications, check_tags=True)
+    return _parse(log_format, tag_field_specifications, True, resource_type)
 
 
-def normalize_format(log_format):
-    """Return the canonical form of ``log_format`` (the default for None).
+def normalize_format(log_format, resource_type=None):
+    """Return the canonical form of ``log_format`` (``resource_type``'s default for None).
 
     Validates the syntax and field names like parse_format, but does not
     require tag field specifications: it normalises what DescribeFlowLogs
     returns as well as what a user asks for.
     """
-    return " ".join(_ref(name) for name in _parse(log_format, None, check_tags=False))
+    return " ".join(_ref(name) for name in _parse(log_format, None, False, resource_type))
 
 
-def _fields_of(fields):
-    """Accept a format string, None, a list of names or of Field tuples."""
+def _spec_value(spec, snake, camel):
+    """(key used, value) of a specification entry; snake_case wins when both are given."""
+    if snake in spec:
+        return snake, spec[snake]
+    if camel in spec:
+        return camel, spec[camel]
+    return snake, None
+
+
+def _tag_fields_of(log_format):
+    """Tag fields referenced by a format string or a list of names (lenient: no validation)."""
+    if log_format is None:
+        return []
+    if isinstance(log_format, str):
+        names = _REF_RE.findall(log_format)
+    elif isinstance(log_format, (list, tuple)):
+        names = [item.name if isinstance(item, Field) else item for item in log_format]
+    else:
+        return []
+    return [name for name in names if name in TAG_FIELDS]
+
+
+def tag_field_specification_problems(log_format, tag_field_specifications,
+                                     field="tag_field_specifications"):
+    """Every problem of ``tag_field_specifications`` for ``log_format``, as messages.
+
+    Returns an empty list when they are fine. Checks what the EC2 API
+    documents ("CreateFlowLogs", "TagFieldSpecificationRequest"): a list of
+    1 to 3 entries, each with ``resource_type`` (network-interface, instance
+    or auto-scaling-group; ``ResourceType`` is accepted too) and
+    ``tag_keys`` (``TagKeys``): 1 or 2 keys of 1 to 128 characters. The first
+    key fills ``${<kind>-tag}`` and the second ``${<kind>-tag-2}``, so every
+    tag field of the format needs an entry of its resource type with enough
+    keys. One entry per resource type: with positional keys, a second entry
+    for the same type has no field to fill (inferred; AWS documents no
+    message for it). Messages name ``field`` paths such as
+    ``tag_field_specifications[1].tag_keys``. ``log_format`` may be a format
+    string, a list of field names, or None (no tag fields).
+    """
+    problems = []
+    tags = _tag_fields_of(log_format)
+    specs = tag_field_specifications
+    if specs is None:
+        specs = []
+    elif not isinstance(specs, (list, tuple)):
+        return ["%s must be a list of {resource_type, tag_keys} entries, got %s"
+                % (field, type(specs).__name__)]
+    elif not specs:
+        problems.append("%s is empty; give 1 to %d entries, or omit it" % (field, _TAG_SPECS_MAX))
+    if len(specs) > _TAG_SPECS_MAX:
+        problems.append("%s has %d entries; AWS allows at most %d (one per resource type)"
+                        % (field, len(specs), _TAG_SPECS_MAX))
+    keys_by_type, first_index = {}, {}
+    for index, spec in enumerate(specs):
+        path = "%s[%d]" % (field, index)
+        if not isinstance(spec, dict):
+            problems.append("%s must be a dict with resource_type and tag_keys, got %s"
+                            % (path, type(spec).__name__))
+            continue
+        unknown = sorted(str(k) for k in spec
+                         if k not in ("resource_type", "tag_keys", "ResourceType", "TagKeys"))
+        if unknown:
+            problems.append("%s has unknown key%s %s; expected resource_type and tag_keys"
+                            % (path, "s" if len(unknown) > 1 else "", ", ".join(unknown)))
+        type_key, resource_type = _spec_value(spec, "resource_type", "ResourceType")
+        keys_key, tag_keys = _spec_value(spec, "tag_keys", "TagKeys")
+        if resource_type is None:
+            problems.append("%s.%s is required (one of: %s)"
+                            % (path, type_key, ", ".join(TAG_RESOURCE_TYPES)))
+        elif resource_type not in TAG_RESOURCE_TYPES:
+            problems.append("%s.%s %r is not one of: %s"
+                            % (path, type_key, resource_type, ", ".join(TAG_RESOURCE_TYPES)))
+        elif resource_type in first_index:
+            problems.append("%s.%s %s repeats %s[%d]; give each resource type once, with up to "
+                            "%d tag_keys" % (path, type_key, resource_type, field,
+                                             first_index[resource_type], _TAG_KEYS_MAX))
+        else:
+            first_index[resource_type] = index
+        valid_keys = _tag_key_problems("%s.%s" % (path, keys_key), tag_keys, problems)
+        if resource_type in TAG_RESOURCE_TYPES and resource_type not in keys_by_type:
+            keys_by_type[resource_type] = valid_keys
+    for tag in tags:
+        resource_type, position = TAG_FIELD_RESOURCE_TYPES[tag]
+        if resource_type not in first_index:
+            problems.append("%s in log_format needs a %s entry with resource_type %s"
+                            % (_ref(tag), field, resource_type))
+        elif keys_by_type.get(resource_type) is not None and len(keys_by_type[resource_type]) < position:
+            problems.append("%s in log_format needs a second tag key in %s[%d].tag_keys "
+                            "(the first key fills %s)"
+                            % (_ref(tag), field, first_index[resource_type],
+                               _ref(tag[:-len("-2")])))
+    return problems
+
+
+def normalize_tag_field_specifications(tag_field_specifications):
+    """Tag field specifications in the module's form, sorted by resource type, for comparison.
+
+    Accepts the module's ``{resource_type, tag_keys}`` or the API's
+    ``{ResourceType, TagKeys}`` (request) and DescribeFlowLogs' form; None or
+    an empty list gives []. Key order is kept: it decides which field a key
+    fills. Raises FlowLogFormatError when the specifications are malformed
+    (see tag_field_specification_problems).
+    """
+    if not tag_field_specifications:
+        return []
+    problems = tag_field_specification_problems(None, tag_field_specifications)
+    if problems:
+        raise FlowLogFormatError("invalid tag_field_specifications: " + "; ".join(problems), problems)
+    result = [{"resource_type": _spec_value(spec, "resource_type", "ResourceType")[1],
+               "tag_keys": list(_spec_value(spec, "tag_keys", "TagKeys")[1])}
+              for spec in tag_field_specifications]
+    return sorted(result, key=lambda spec: TAG_RESOURCE_TYPES.index(spec["resource_type"]))
+
+
+def api_tag_field_specifications(tag_field_specifications):
+    """The ``TagFieldSpecifications`` parameter of CreateFlowLogs for validated specifications."""
+    return [{"ResourceType": spec["resource_type"], "TagKeys": spec["tag_keys"]}
+            for spec in normalize_tag_field_specifications(tag_field_specifications)]
+
+
+def _tag_key_problems(path, tag_keys, problems):
+    """Check one entry's tag keys; return them if their count is usable, else None."""
+    if tag_keys is None:
+        problems.append("%s is required: 1 or %d tag keys" % (path, _TAG_KEYS_MAX))
+        return None
+    if isinstance(tag_keys, str) or not isinstance(tag_keys, (list, tuple)):
+        problems.append("%s must be a list of 1 or %d tag keys, got %s"
+                        % (path, _TAG_KEYS_MAX, type(tag_keys).__name__))
+        return None
+    if not tag_keys or len(tag_keys) > _TAG_KEYS_MAX:
+        problems.append("%s has %d keys; AWS takes 1 or %d"
+                        % (path, len(tag_keys), _TAG_KEYS_MAX))
+    for position, key in enumerate(tag_keys):
+        if not isinstance(key, str) or not 1 <= len(key) <= _TAG_KEY_MAX_LENGTH:
+            problems.append("%s[%d] must be a tag key of 1 to %d characters, got %r"
+                            % (path, position, _TAG_KEY_MAX_LENGTH, key))
+    return list(tag_keys)
+
+
+def _fields_of(fields, resource_type=None):
+    """Accept a format string, None, a list of names or of Field tuples.
+
+    A string (or None: the default format) is parsed for ``resource_type``
+    (None: VPC); a list may hold fields of either catalogue (transit gateway
+    fields, tag fields), as parse_format returns them for any resource type.
+    """
     if fields is None or isinstance(fields, str):
-        return _parse(fields, None, check_tags=False)
+        return _parse(fields, None, False, resource_type)
     if isinstance(fields, Field):
         fields = [fields]
     names = []
     for item in fields:
         name = item.name if isinstance(item, Field) else item
-        if not isinstance(name, str) or name not in FIELDS:
-            raise FlowLogFormatError(_unknown_field_message(str(name)))
+        if not isinstance(name, str) or name not in _ALL_FIELDS:
+            raise FlowLogFormatError(_unknown_field_message(str(name), resource_type))
+        if name in names:
+            raise FlowLogFormatError("duplicate field %s" % _ref(name))
         names.append(name)
     if not names:
         raise FlowLogFormatError("no fields given")
     return names
 
 
+def field_names(fields, resource_type=None):
+    """Field names of a format string (None: ``resource_type``'s default) or of a list of fields.
+
+    Strings are validated like normalize_format (no tag field specifications
+    needed: for reading records); lists may mix both catalogues' fields but
+    not repeat one. The derivation functions below take the result.
+    """
+    return list(_fields_of(fields, resource_type))
+
+
 def _field(name):
     if isinstance(name, Field):
         return name
-    if not isinstance(name, str) or name not in FIELDS:
+    if not isinstance(name, str) or name not in _ALL_FIELDS:
         raise FlowLogFormatError(_unknown_field_message(str(name)))
-    return FIELDS[name]
+    return _ALL_FIELDS[name]
 
 
 def record_version(fields):
     """Return the record version a format produces: the highest field version."""
-    return max(FIELDS[name].version for name in _fields_of(fields))
+    return max(_ALL_FIELDS[name].version for name in _fields_of(fields))
 
 
 # ---------------------------------------------------------------------------
@@ -432,7 +784,7 @@ def athena_columns(fields, file_format="plain-text", partition_keys=()):
     skip = _key_names(partition_keys)
     columns = []
     for name in _fields_of(fields):
-        field = FIELDS[name]
+        field = _ALL_FIELDS[name]
         column = athena_column_name(field)
         if column.lower() in skip:
             continue
@@ -514,7 +866,7 @@ def parse_record(line, fields, typed=True):
     for name, value in zip(names, values):
         if value == "-":
             record[name] = None
-        elif typed and _is_integer(FIELDS[name]):
+        elif typed and _is_integer(_ALL_FIELDS[name]):
             if not _INTEGER_RE.match(value):
                 raise FlowLogFormatError("field %s expects an integer or '-', got %r"
                                          % (_ref(name), value))

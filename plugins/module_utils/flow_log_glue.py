@@ -119,12 +119,16 @@ def _options(destination_options, problems):
 
 
 def build_desired(database, table, log_format=None, destination_options=None, bucket=None, prefix=None,
-                  log_destination=None, account_ids=None, regions=None, start_date=None, description=None):
+                  log_destination=None, account_ids=None, regions=None, start_date=None, description=None,
+                  resource_type=None):
     """Validate every table parameter at once and return the normalised request.
 
     ``account_ids`` and ``regions`` may be empty here (the module fills in the
     caller's account and region); ``start_date`` may be None (the module keeps
-    the current table's, or uses today). Raises FlowLogTableError listing every
+    the current table's, or uses today). ``resource_type`` names the kind of
+    flow log that writes the objects (None: VPC); TransitGateway and
+    TransitGatewayAttachment formats use the transit gateway fields (and
+    their default format when log_format is None). Raises FlowLogTableError listing every
     problem, so nothing is called before the whole request is known good.
     """
     problems = []
@@ -135,7 +139,7 @@ def build_desired(database, table, log_format=None, destination_options=None, bu
     fields = None
     try:
         # Tag fields are fine in a table: the tag field specifications only matter to CreateFlowLogs.
-        fields = parse_format(log_format, tag_field_specifications=True)
+        fields = parse_format(log_format, tag_field_specifications=True, resource_type=resource_type)
     except FlowLogFormatError as error:
         problems.extend(error.problems)
     options = _options(destination_options, problems)
@@ -186,7 +190,7 @@ def build_desired(database, table, log_format=None, destination_options=None, bu
         "database": database,
         "table": table,
         "fields": fields,
-        "log_format": normalize_format(log_format),
+        "log_format": normalize_format(log_format, resource_type),
         "file_format": options["file_format"],
         "hive_compatible_partitions": options["hive_compatible_partitions"],
         "per_hour_partition": options["per_hour_partition"],

@@ -41,8 +41,9 @@ from collections import OrderedDict
 from collections import namedtuple
 
 from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_format import FIELDS
+from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_format import TRANSIT_GATEWAY_FIELDS
+from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_format import field_names
 from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_format import FlowLogFormatError
-from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_format import header_line
 from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_format import insights_field_name
 from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_format import insights_parse_clause
 
@@ -122,17 +123,17 @@ def _ref(name):
     return "${%s}" % name
 
 
-def format_fields(log_format):
+def format_fields(log_format, resource_type=None):
     """The field names of a format: a ``log_format`` string, None (default format) or a list of names.
 
-    Tag fields do not need tag field specifications here: queries and patterns
-    only read records.
+    Strings and None are read for ``resource_type``'s records (None: VPC);
+    a list may name fields of either catalogue (transit gateway fields too).
+    Tag fields do not need tag field specifications here: queries and
+    patterns only read records.
     """
-    if isinstance(log_format, (list, tuple)):
-        if not log_format:
-            raise FlowLogInsightsError("no fields given")
-        log_format = " ".join(_ref(name) for name in log_format)
-    return header_line(log_format).split(" ")
+    if isinstance(log_format, (list, tuple)) and not log_format:
+        raise FlowLogInsightsError("no fields given")
+    return field_names(log_format, resource_type)
 
 
 def _check_keys(keys):
@@ -223,11 +224,11 @@ def _commands(key, n):
     raise FlowLogInsightsError("no query text for %r" % key)  # pragma: no cover (catalogue and code agree)
 
 
-def insights_queries(log_format=None, keys=None):
+def insights_queries(log_format=None, keys=None, resource_type=None):
     """CloudWatch Logs Insights queries for the flow logs of one format.
 
-    ``log_format``: a ``log_format`` string, None for the default format, or a
-    list of field names. ``keys``: the catalogue keys wanted, in order (None:
+    ``log_format``: a ``log_format`` string, None for the default format (of
+    ``resource_type``, default VPC), or a list of field names. ``keys``: the catalogue keys wanted, in order (None:
     all of them); an unknown key raises FlowLogInsightsError.
 
     Returns ``{"fields": [...], "parse_clause": "parse @message ...",
@@ -236,7 +237,7 @@ def insights_queries(log_format=None, keys=None):
     a query lists the format fields it reads; ``query_string`` is the parse
     clause followed by ``| command`` lines.
     """
-    fields = format_fields(log_format)
+    fields = format_fields(log_format, resource_type)
     wanted = _check_keys(keys)
     names = _Names(fields)
     clause = insights_parse_clause(fields)
@@ -316,7 +317,7 @@ def space_delimited_filter_pattern(log_format, conditions):
         raise FlowLogInsightsError("conditions must be a non-empty dict of field name -> value")
     problems = []
     for field in conditions:
-        if field not in FIELDS:
+        if field not in FIELDS and field not in TRANSIT_GATEWAY_FIELDS:
             problems.append("unknown field %s" % _ref(field))
         elif field not in fields:
             problems.append("the format has no %s, which the pattern needs" % _ref(field))

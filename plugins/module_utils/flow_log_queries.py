@@ -226,13 +226,14 @@ def check_query_options(include=None, exclude=None, lookback_days=DEFAULT_LOOKBA
 
 def generate_queries(log_format, database, table, file_format="plain-text", hive_compatible_partitions=False,
                      per_hour_partition=False, include=None, exclude=None, lookback_days=DEFAULT_LOOKBACK_DAYS,
-                     address=DEFAULT_ADDRESS, name_prefix=None):
+                     address=DEFAULT_ADDRESS, name_prefix=None, resource_type=None):
     """Generate the named queries a table of this format and layout can answer.
 
     Returns ``{"queries": [...], "skipped": [...]}``. Each query is
     ``{"key", "name", "description", "database", "query_string", "fields"}``,
     named ``name_prefix + key`` (the prefix defaults to ``<table>_``). Each
-    skipped one is ``{"key", "name", "missing_fields"}``. ``include`` limits the
+    skipped one is ``{"key", "name", "missing_fields"}``. ``resource_type``
+    selects the record catalogue of ``log_format`` (None: VPC). ``include`` limits the
     queries to those keys, ``exclude`` drops some. Raises FlowLogQueryError
     (or FlowLogFormatError for the format) before generating anything.
     """
@@ -244,7 +245,7 @@ def generate_queries(log_format, database, table, file_format="plain-text", hive
         problems.append("name_prefix must be a string")
     if problems:
         raise FlowLogQueryError(problems)
-    fields = parse_format(log_format, tag_field_specifications=True)
+    fields = parse_format(log_format, tag_field_specifications=True, resource_type=resource_type)
     t = _Table(fields, file_format, hive_compatible_partitions, per_hour_partition)
     prefix = "%s_" % table if name_prefix is None else name_prefix
     source = "%s.%s" % (quote_identifier(database, "select"), quote_identifier(table, "select"))

@@ -8,31 +8,59 @@ tests share it.
 """
 
 import re
+from collections import OrderedDict
+from collections import namedtuple
 
 from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_format import FlowLogFormatError
 from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_format import normalize_format
 from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_format import parse_format
+from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_format import tag_field_specification_problems
+from ansible_collections.flowlogs.aws.plugins.module_utils.ownership import marker_problems
 
-TRANSIT_GATEWAY_TYPES = frozenset(["TransitGateway", "TransitGatewayAttachment"])
-
-RESOURCE_ID_PATTERNS = {
-    "VPC": re.compile(r"^vpc-[0-9a-f]{8,17}$"),
-    "Subnet": re.compile(r"^subnet-[0-9a-f]{8,17}$"),
-    "NetworkInterface": re.compile(r"^eni-[0-9a-f]{8,17}$"),
-    "TransitGateway": re.compile(r"^tgw-[0-9a-f]{8,17}$"),
-    "TransitGatewayAttachment": re.compile(r"^tgw-attach-[0-9a-f]{8,17}$"),
+# Every value of the EC2 API's FlowLogsResourceType, in one table: the family decides the
+# rules, the pattern and example check ids before any call, max_ids bounds one CreateFlowLogs.
+# Rules (CreateFlowLogs, Amazon EC2 API Reference,
+# https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateFlowLogs.html):
+# - TrafficType "is not supported for transit gateway or Cloud WAN resource types. It is
+#   required for the other resource types"; MaxAggregationInterval "must be 60 seconds for
+#   transit gateway and Cloud WAN resource types".
+# - ResourceIds: "Maximum of 25 for transit gateway resource types. Maximum of 300 for the
+#   other resource types." The same page names "transit gateway or Cloud WAN" together wherever
+#   a rule covers both, so the 25 applies to TransitGateway and TransitGatewayAttachment only
+#   (as "Create and manage AWS Transit Gateway Flow Logs using APIs or the CLI" says:
+#   https://docs.aws.amazon.com/vpc/latest/tgw/flow-logs-api-cli.html); Cloud WAN types get 300.
+# Id forms: EC2 ids (vpc-, subnet-, eni-, nat- for NAT gateways, regional ones included,
+# tgw-, tgw-attach-); Cloud WAN ids as the AWS Network Manager API Reference patterns them
+# (CoreNetworkId ^core-network-([0-9a-f]{8,17})$, AttachmentId ^attachment-([0-9a-f]{8,17})$).
+VPC_FAMILY, TRANSIT_GATEWAY_FAMILY, CLOUD_WAN_FAMILY = "vpc", "transit-gateway", "cloud-wan"
+ResourceType = namedtuple("ResourceType", "family pattern example max_ids")
+RESOURCE_TYPES = OrderedDict([
+    ("VPC", ResourceType(VPC_FAMILY, re.compile(r"^vpc-[0-9a-f]{8,17}$"), "vpc-0123456789abcdef0", 300)),
+    ("Subnet", ResourceType(VPC_FAMILY, re.compile(r"^subnet-[0-9a-f]{8,17}$"), "subnet-0123456789abcdef0", 300)),
+    ("NetworkInterface", ResourceType(VPC_FAMILY, re.compile(r"^eni-[0-9a-f]{8,17}$"), "eni-0123456789abcdef0", 300)),
+    ("RegionalNatGateway", ResourceType(VPC_FAMILY, re.compile(r"^nat-[0-9a-f]{8,17}$"), "nat-0123456789abcdef0", 300)),
+    ("TransitGateway", ResourceType(TRANSIT_GATEWAY_FAMILY, re.compile(r"^tgw-[0-9a-f]{8,17}$"),
+                                    "tgw-0123456789abcdef0", 25)),
+    ("TransitGatewayAttachment", ResourceType(TRANSIT_GATEWAY_FAMILY, re.compile(r"^tgw-attach-[0-9a-f]{8,17}$"),
+                                              "tgw-attach-0123456789abcdef0", 25)),
+    ("CoreNetwork", ResourceType(CLOUD_WAN_FAMILY, re.compile(r"^core-network-[0-9a-f]{8,17}$"),
+                                 "core-network-0123456789abcdef0", 300)),
+    ("CoreNetworkAttachment", ResourceType(CLOUD_WAN_FAMILY, re.compile(r"^attachment-[0-9a-f]{8,17}$"),
+                                           "attachment-0123456789abcdef0", 300)),
+])
+# Values of FlowLogsResourceType the module refuses before any call, and why.
+UNSUPPORTED_RESOURCE_TYPES = {
+    "CoreNetworkEdge": (
+        "AWS documents no resource id form for a core network edge (the CreateFlowLogs reference and "
+        "'AWS Cloud WAN Flow Logs' describe none, and a core network edge has no id of its own in the "
+        "Network Manager API, only its core network and edge location), so its ids could not be checked "
+        "nor its flow logs recognised on the next run; log the core network (CoreNetwork) or its "
+        "attachments (CoreNetworkAttachment) instead"
+    ),
 }
-RESOURCE_ID_EXAMPLES = {
-    "VPC": "vpc-0123456789abcdef0",
-    "Subnet": "subnet-0123456789abcdef0",
-    "NetworkInterface": "eni-0123456789abcdef0",
-    "TransitGateway": "tgw-0123456789abcdef0",
-    "TransitGatewayAttachment": "tgw-attach-0123456789abcdef0",
-}
-
-# CreateFlowLogs accepts at most this many ResourceIds per call.
-MAX_RESOURCE_IDS = {"TransitGateway": 25, "TransitGatewayAttachment": 25}
-DEFAULT_MAX_RESOURCE_IDS = 1000
+# Resource types whose flow logs take no traffic type and only the 60 s interval.
+NO_TRAFFIC_TYPE_FAMILIES = frozenset([TRANSIT_GATEWAY_FAMILY, CLOUD_WAN_FAMILY])
+TRANSIT_GATEWAY_TYPES = frozenset(name for name, t in RESOURCE_TYPES.items() if t.family == TRANSIT_GATEWAY_FAMILY)
 
 AGGREGATION_INTERVALS = (60, 600)
 
@@ -48,6 +76,46 @@ FIREHOSE_ARN = re.compile(
     r"^" + _PARTITION + r":firehose:(?P<region>[a-z0-9-]+):(?P<account>\d{12}):deliverystream/[A-Za-z0-9._-]{1,64}$"
 )
 
+# Every member of the EC2 API's CreateFlowLogsRequest and FlowLog shapes, and what the modules do
+# with it. tests/unit/modules/test_flow_log_api_contract.py compares these with the installed
+# botocore model, so a member AWS adds fails the tests until it is handled here.
+CREATE_FLOW_LOGS_MEMBERS = {
+    "DryRun": "not sent: check mode plans from DescribeFlowLogs instead",
+    "ClientToken": "a fresh UUID per CreateFlowLogs call, kept across throttling retries",
+    "ResourceIds": "resource_ids, in batches of max_resource_ids(resource_type)",
+    "ResourceType": "resource_type",
+    "TrafficType": "traffic_type (never for transit gateway and Cloud WAN types)",
+    "LogDestinationType": "log_destination_type",
+    "LogDestination": "log_destination",
+    "LogGroupName": "log_group_name",
+    "DeliverLogsPermissionArn": "deliver_logs_permission_arn",
+    "DeliverCrossAccountRole": "deliver_cross_account_role",
+    "LogFormat": "log_format, normalised (the VPC default when omitted; AWS's own default for the others)",
+    "MaxAggregationInterval": "max_aggregation_interval",
+    "DestinationOptions": "destination_options, completed with AWS's defaults",
+    "TagFieldSpecifications": "tag_field_specifications",
+    "TagSpecifications": "tags, always with the ownership marker",
+}
+FLOW_LOG_MEMBERS = {
+    "CreationTime": "reported",
+    "DeliverLogsErrorMessage": "reported; fails the task with wait",
+    "DeliverLogsPermissionArn": "compared",
+    "DeliverCrossAccountRole": "compared",
+    "DeliverLogsStatus": "reported; fails the task with wait",
+    "FlowLogId": "reported; flow_log_ids",
+    "FlowLogStatus": "reported; awaited with wait",
+    "LogGroupName": "identity (destination)",
+    "ResourceId": "identity",
+    "TrafficType": "identity",
+    "LogDestinationType": "identity",
+    "LogDestination": "identity (destination)",
+    "LogFormat": "compared; parsed into log_format_fields",
+    "Tags": "ownership marker and tags",
+    "MaxAggregationInterval": "compared",
+    "DestinationOptions": "compared",
+    "TagFieldSpecifications": "compared",
+}
+
 DEFAULT_DESTINATION_OPTIONS = {"FileFormat": "plain-text", "HiveCompatiblePartitions": False, "PerHourPartition": False}
 
 # Names used in messages, keyed by the normalised setting.
@@ -57,6 +125,7 @@ SETTING_LABELS = {
     "deliver_logs_permission_arn": "deliver_logs_permission_arn",
     "deliver_cross_account_role": "deliver_cross_account_role",
     "destination_options": "destination_options",
+    "tag_field_specifications": "tag_field_specifications",
 }
 
 
@@ -74,7 +143,13 @@ def chunks(items, size):
 
 
 def max_resource_ids(resource_type):
-    return MAX_RESOURCE_IDS.get(resource_type, DEFAULT_MAX_RESOURCE_IDS)
+    """How many ResourceIds one CreateFlowLogs may carry for this resource type."""
+    return RESOURCE_TYPES[resource_type].max_ids
+
+
+def takes_traffic_type(resource_type):
+    """False for transit gateway and Cloud WAN types: AWS refuses a TrafficType for them."""
+    return RESOURCE_TYPES[resource_type].family not in NO_TRAFFIC_TYPE_FAMILIES
 
 
 def log_group_from_destination(log_destination):
@@ -105,12 +180,12 @@ def destination_key(log_destination_type, log_group_name=None, log_destination=N
 def _check_resources(params, problems):
     resource_type = params["resource_type"]
     ids = params.get("resource_ids") or []
-    pattern = RESOURCE_ID_PATTERNS[resource_type]
+    pattern = RESOURCE_TYPES[resource_type].pattern
     bad = [rid for rid in ids if not pattern.match(str(rid))]
     if bad:
         problems.append(
             "resource_ids {0} do not look like {1} ids (expected e.g. {2})".format(
-                ", ".join(str(b) for b in bad), resource_type, RESOURCE_ID_EXAMPLES[resource_type]
+                ", ".join(str(b) for b in bad), resource_type, RESOURCE_TYPES[resource_type].example
             )
         )
     seen, duplicates = set(), []
@@ -124,13 +199,13 @@ def _check_resources(params, problems):
 
 def _check_traffic_and_interval(params, problems):
     resource_type = params["resource_type"]
-    is_tgw = resource_type in TRANSIT_GATEWAY_TYPES
-    if is_tgw and params.get("traffic_type"):
+    fixed = not takes_traffic_type(resource_type)
+    if fixed and params.get("traffic_type"):
         problems.append("traffic_type is not supported for resource_type {0}; omit it".format(resource_type))
     interval = params.get("max_aggregation_interval")
     if interval is not None and interval not in AGGREGATION_INTERVALS:
         problems.append("max_aggregation_interval must be 60 or 600, got {0}".format(interval))
-    elif is_tgw and interval not in (None, 60):
+    elif fixed and interval not in (None, 60):
         problems.append("max_aggregation_interval must be 60 for resource_type {0}, got {1}".format(resource_type, interval))
 
 
@@ -247,40 +322,48 @@ def build_desired(params, region=None):
     Raises FlowLogSettingsError listing every problem. No AWS call is made.
     """
     problems = []
-    if params.get("resource_type") not in RESOURCE_ID_PATTERNS:
+    if params.get("resource_type") in UNSUPPORTED_RESOURCE_TYPES:
+        raise FlowLogSettingsError(["resource_type {0} is not supported: {1}".format(
+            params["resource_type"], UNSUPPORTED_RESOURCE_TYPES[params["resource_type"]])])
+    if params.get("resource_type") not in RESOURCE_TYPES:
         raise FlowLogSettingsError(
-            ["resource_type must be one of {0}".format(", ".join(sorted(RESOURCE_ID_PATTERNS)))]
+            ["resource_type must be one of {0}".format(", ".join(sorted(RESOURCE_TYPES)))]
         )
     if not params.get("resource_ids"):
         problems.append("resource_ids must list at least one {0} id".format(params["resource_type"]))
     _check_resources(params, problems)
     _check_traffic_and_interval(params, problems)
     _check_destination(params, problems, region)
+    problems.extend(marker_problems(params.get("tags")))
+    resource_type = params["resource_type"]
+    fixed = not takes_traffic_type(resource_type)
+    given_format, specs = params.get("log_format"), params.get("tag_field_specifications")
+    if specs is not None:
+        problems.extend(tag_field_specification_problems(given_format, specs, field="tag_field_specifications"))
     log_format = None
-    try:
-        # parse_format also refuses tag fields: this module sends no tag field specifications.
-        parse_format(params.get("log_format"))
-        log_format = normalize_format(params.get("log_format"))
-    except FlowLogFormatError as e:
-        problems.append(str(e))
+    if not (fixed and given_format is None):
+        # Transit gateway and Cloud WAN flow logs keep AWS's own default format when none is
+        # given (not sent, any accepted); the others send the VPC default explicitly.
+        try:
+            # Checked against the records of resource_type; tag fields (${instance-tag}...) need
+            # tag_field_specifications, which were checked above.
+            parse_format(given_format, tag_field_specifications=True if specs else None, resource_type=resource_type)
+            log_format = normalize_format(given_format, resource_type=resource_type)
+        except FlowLogFormatError as e:
+            problems.append(str(e))
     if problems:
         raise FlowLogSettingsError(problems)
-
-    resource_type = params["resource_type"]
-    is_tgw = resource_type in TRANSIT_GATEWAY_TYPES
-    if is_tgw and params.get("log_format") is None:
-        # Transit gateway flow logs have their own default format (not the VPC one): let AWS apply it.
-        log_format = None
+    tag_specs = tag_field_specifications_request(specs)
     interval = params.get("max_aggregation_interval")
     if interval is None:
-        interval = 60 if is_tgw else 600
+        interval = 60 if fixed else 600
     destination_type = params["log_destination_type"]
     # Creating defaults to ALL; deleting without a traffic type matches any.
     default_traffic = "ALL" if params.get("state", "present") == "present" else None
     return {
         "resource_type": resource_type,
         "resource_ids": list(params.get("resource_ids") or []),
-        "traffic_type": None if is_tgw else (params.get("traffic_type") or default_traffic),
+        "traffic_type": None if fixed else (params.get("traffic_type") or default_traffic),
         "log_destination_type": destination_type,
         "log_group_name": params.get("log_group_name"),
         "log_destination": params.get("log_destination"),
@@ -290,19 +373,52 @@ def build_desired(params, region=None):
         "log_format": log_format,
         "max_aggregation_interval": interval,
         "destination_options": _destination_options(params),
+        "tag_field_specifications": tag_specs,
     }
 
 
-def _existing_format(log_format):
+def tag_field_specifications_request(specs):
+    """The module's [{resource_type, tag_keys}] as CreateFlowLogs' TagFieldSpecifications, in a
+    canonical order (by resource type; the order of tag_keys matters: the first key feeds
+    ${...-tag}, the second ${...-tag-2}), or None when there are none."""
+    if not specs:
+        return None
+    return sorted(
+        ({"ResourceType": spec.get("resource_type") or spec.get("ResourceType"),
+          "TagKeys": list(spec.get("tag_keys") or spec.get("TagKeys") or [])} for spec in specs),
+        key=lambda spec: spec["ResourceType"] or "",
+    )
+
+
+def tag_field_specifications_result(specs):
+    """TagFieldSpecifications as the modules return them (snake_case)."""
+    if not specs:
+        return None
+    return [{"resource_type": spec["ResourceType"], "tag_keys": list(spec["TagKeys"])}
+            for spec in tag_field_specifications_request(specs)]
+
+
+def resource_type_of(resource_id):
+    """The resource type an id belongs to (from its form), or None when no type matches."""
+    for name, resource_type in RESOURCE_TYPES.items():
+        if resource_type.pattern.match(resource_id or ""):
+            return name
+    return None
+
+
+def _existing_format(log_format, resource_type=None):
     """Normalise a format read from AWS; keep it verbatim if it has fields this catalogue lacks."""
     try:
-        return normalize_format(log_format)
+        return normalize_format(log_format, resource_type=resource_type)
     except FlowLogFormatError:
         return " ".join((log_format or "").split())
 
 
 def normalize_existing(flow_log):
-    """The settings of a DescribeFlowLogs entry, in the shape build_desired returns."""
+    """The settings of a DescribeFlowLogs entry, in the shape build_desired returns.
+
+    DescribeFlowLogs gives no resource type: it is read from the resource id's form.
+    """
     destination_type = flow_log.get("LogDestinationType") or "cloud-watch-logs"
     options = None
     if destination_type == "s3":
@@ -315,9 +431,11 @@ def normalize_existing(flow_log):
         "destination": destination_key(destination_type, flow_log.get("LogGroupName"), flow_log.get("LogDestination")),
         "deliver_logs_permission_arn": flow_log.get("DeliverLogsPermissionArn"),
         "deliver_cross_account_role": flow_log.get("DeliverCrossAccountRole"),
-        "log_format": _existing_format(flow_log.get("LogFormat")),
+        "log_format": _existing_format(flow_log.get("LogFormat"), resource_type_of(flow_log.get("ResourceId"))),
         "max_aggregation_interval": flow_log.get("MaxAggregationInterval") or 600,
         "destination_options": options,
+        # DescribeFlowLogs returns them as sent; compare in the same canonical order.
+        "tag_field_specifications": tag_field_specifications_request(flow_log.get("TagFieldSpecifications")),
     }
 
 
@@ -372,6 +490,7 @@ def create_request(desired):
         "DeliverLogsPermissionArn": desired["deliver_logs_permission_arn"],
         "DeliverCrossAccountRole": desired["deliver_cross_account_role"],
         "DestinationOptions": desired["destination_options"],
+        "TagFieldSpecifications": desired.get("tag_field_specifications"),
     }
     request.update((key, value) for key, value in optional.items() if value)
     return request

@@ -8,17 +8,25 @@ module: ec2_vpc_flow_log
 short_description: Manage VPC flow logs on many resources at once
 version_added: 0.1.0
 description:
-  - Create, replace and delete VPC flow logs on VPCs, subnets, network interfaces, transit gateways
-    and transit gateway attachments, delivered to CloudWatch Logs, S3 or Kinesis Data Firehose.
+  - Create, replace and delete flow logs on VPCs, subnets, network interfaces, regional NAT gateways,
+    transit gateways, transit gateway attachments, Cloud WAN core networks and core network attachments,
+    delivered to CloudWatch Logs, S3 or Kinesis Data Firehose.
   - Many resources are handled in one task with one paginated C(DescribeFlowLogs) and one
-    C(CreateFlowLogs) per 1000 resources (25 for transit gateway types).
+    C(CreateFlowLogs) per 300 resources (25 for transit gateway types), the maxima of the
+    L(CreateFlowLogs API,https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateFlowLogs.html).
   - A flow log is identified by its resource, its destination and its traffic type. When one exists with
     the same settings nothing changes, except tags, which are reconciled in place.
   - A flow log cannot be modified after creation. When the format, aggregation interval, delivery role,
     cross-account role or destination options differ, the task fails and lists the differences,
     unless O(overwrite=true), which creates the replacement first and deletes the old flow log only once
     the new one exists, so a resource is never left without a flow log.
-  - Every parameter, including the custom log format, is validated before any API call.
+  - Every parameter, including the custom log format and the tag field specifications, is validated before
+    any API call.
+  - Only flow logs this collection created (tagged C(managed-by=flowlogs.aws)) are retagged, replaced or
+    deleted; a matching flow log without that tag is reported in RV(foreign) and left alone, unless
+    O(adopt=true).
+  - Every AWS error fails the task with a message naming the API operation and the resources, and the
+    result still lists what was created or deleted before the error.
 author:
   - flowlogs.aws maintainers (@flowlogs)
 options:
@@ -26,33 +34,43 @@ options:
     description:
       - V(present) makes sure the flow logs exist with these settings.
       - V(absent) deletes the flow logs on O(resource_ids) that go to the given destination (and have the given
-        O(traffic_type), when set), or the flow logs listed in O(flow_log_ids).
+        O(traffic_type), when set) and that the collection created (or all of them with O(adopt=true)),
+        or exactly the flow logs listed in O(flow_log_ids), whoever created them.
     type: str
     choices: [present, absent]
     default: present
   resource_type:
     description:
-      - The type of the resources in O(resource_ids).
+      - The type of the resources in O(resource_ids), one of the API's C(FlowLogsResourceType) values.
+      - V(TransitGateway), V(TransitGatewayAttachment), V(CoreNetwork) and V(CoreNetworkAttachment) take no
+        O(traffic_type) and only a 60 second O(max_aggregation_interval).
+      - V(CoreNetworkEdge) is refused before any call; AWS documents no resource id form for a core network
+        edge, so its ids could not be checked nor its flow logs found again. Log its core network instead.
+      - Cloud WAN types (V(CoreNetwork), V(CoreNetworkAttachment)) take no O(log_format); this collection does
+        not catalogue Cloud WAN record fields, so AWS's default format is used.
     type: str
-    choices: [VPC, Subnet, NetworkInterface, TransitGateway, TransitGatewayAttachment]
+    choices: [VPC, Subnet, NetworkInterface, RegionalNatGateway, TransitGateway, TransitGatewayAttachment,
+              CoreNetwork, CoreNetworkAttachment, CoreNetworkEdge]
     default: VPC
   resource_ids:
     description:
-      - The resources to log, all of type O(resource_type). Ids must have the prefix of that type
-        (V(vpc-), V(subnet-), V(eni-), V(tgw-), V(tgw-attach-)).
+      - The resources to log, all of type O(resource_type). Ids must have the form of that type
+        (V(vpc-), V(subnet-), V(eni-), V(nat-), V(tgw-), V(tgw-attach-), V(core-network-), V(attachment-)
+        followed by 8 to 17 hexadecimal digits).
       - Required when O(state=present).
     type: list
     elements: str
     aliases: [resource_id]
   flow_log_ids:
     description:
-      - With O(state=absent), delete exactly these flow logs.
+      - With O(state=absent), delete exactly these flow logs, whether or not the collection created them.
     type: list
     elements: str
   traffic_type:
     description:
-      - The traffic to log. Defaults to V(ALL) for VPC, subnet and network interface flow logs.
-      - Not supported for transit gateway resource types.
+      - The traffic to log. Defaults to V(ALL) for VPC, subnet, network interface and regional NAT gateway
+        flow logs.
+      - Not supported for transit gateway and Cloud WAN resource types.
       - With O(state=absent), when omitted, flow logs of any traffic type on that destination are deleted.
     type: str
     choices: [ACCEPT, REJECT, ALL]
@@ -88,12 +106,34 @@ options:
   log_format:
     description:
       - The fields of each record, as C(${field}) tokens separated by single spaces.
-      - Omit it for the default format. Unknown fields fail with the nearest valid field name.
+      - Omit it for the default format of O(resource_type). Fields are checked against the records of that
+        type (VPC or transit gateway records); unknown fields fail with the nearest valid field name.
+      - Tag fields (C(${instance-tag}), C(${interface-tag-2}), ...) need O(tag_field_specifications).
     type: str
+  tag_field_specifications:
+    description:
+      - Which tags the tag fields of O(log_format) show, sent as C(TagFieldSpecifications).
+      - One entry per tagged resource kind (at most 3); the first of its O(tag_field_specifications[].tag_keys)
+        fills C(${<kind>-tag}), the second C(${<kind>-tag-2}).
+      - Like the other settings, they cannot be changed on an existing flow log; a difference fails the task
+        unless O(overwrite=true).
+    type: list
+    elements: dict
+    suboptions:
+      resource_type:
+        description: The resource whose tags are shown.
+        type: str
+        required: true
+        choices: [network-interface, instance, auto-scaling-group]
+      tag_keys:
+        description: One or two tag keys (1 to 128 characters each), in field order.
+        type: list
+        elements: str
+        required: true
   max_aggregation_interval:
     description:
       - The longest period, in seconds, over which a flow is captured into one record.
-      - Defaults to V(600), or V(60) for transit gateway types, which accept only V(60).
+      - Defaults to V(600), or V(60) for transit gateway and Cloud WAN types, which accept only V(60).
     type: int
     choices: [60, 600]
   destination_options:
@@ -118,6 +158,7 @@ options:
     description:
       - Replace flow logs whose immutable settings differ from the requested ones.
       - The replacement is created first; the old flow log is deleted only after it exists.
+      - Only flow logs the collection created (or adopted with O(adopt=true)) are replaced.
     type: bool
     default: false
   wait:
@@ -136,11 +177,15 @@ options:
     type: int
     default: 120
 notes:
-  - Flow logs with tag fields (C(${instance-tag}) and the like, version 11) need tag field specifications,
-    which this module does not send yet; such formats are rejected.
+  - A foreign flow log (no C(managed-by=flowlogs.aws) tag) with the resource, destination and traffic type
+    asked for blocks the creation of ours, since AWS refuses a duplicate (C(FlowLogAlreadyExists)). The module
+    then makes no call for that resource, reports the flow log in RV(foreign) with the reason, and does not
+    count it as a change; set O(adopt=true) to take it over.
+  - O(purge_tags) never removes the C(managed-by) tag.
   - Check mode reports exactly which flow logs would be created, replaced or deleted and changes nothing.
   - Diff mode shows the flow logs before and after.
 extends_documentation_fragment:
+  - flowlogs.aws.ownership
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - amazon.aws.tags
@@ -185,6 +230,31 @@ EXAMPLES = r"""
     resource_ids: [tgw-0123456789abcdef0]
     log_destination_type: s3
     log_destination: arn:aws:s3:::central-flow-logs
+
+- name: Log regional NAT gateways to S3 with the Name and team tags of the instances behind each flow
+  flowlogs.aws.ec2_vpc_flow_log:
+    resource_type: RegionalNatGateway
+    resource_ids: [nat-0123456789abcdef0]
+    log_destination_type: s3
+    log_destination: arn:aws:s3:::central-flow-logs/nat/
+    log_format: "${version} ${resource-id} ${srcaddr} ${dstaddr} ${bytes} ${action} ${instance-tag} ${instance-tag-2}"
+    tag_field_specifications:
+      - resource_type: instance
+        tag_keys: [Name, team]
+
+- name: Log a Cloud WAN core network (AWS's default format, 60 second aggregation)
+  flowlogs.aws.ec2_vpc_flow_log:
+    resource_type: CoreNetwork
+    resource_ids: [core-network-0123456789abcdef0]
+    log_destination_type: s3
+    log_destination: arn:aws:s3:::central-flow-logs/cloudwan/
+
+- name: Take over a flow log created by hand, then manage it like the others
+  flowlogs.aws.ec2_vpc_flow_log:
+    resource_ids: [vpc-0123456789abcdef0]
+    log_group_name: /aws/vpc-flow-logs/prod
+    deliver_logs_permission_arn: arn:aws:iam::123456789012:role/vpc-flow-logs-delivery
+    adopt: true
 
 - name: Remove the flow logs of a VPC that go to a log group
   flowlogs.aws.ec2_vpc_flow_log:
@@ -263,10 +333,40 @@ flow_logs:
       description: When the flow log was created.
       type: str
       sample: "2026-11-24T06:15:49+00:00"
+    tag_field_specifications:
+      description: Which tags the tag fields of the format show.
+      type: list
+      elements: dict
+      sample: [{resource_type: instance, tag_keys: [Name, team]}]
     tags:
       description: The flow log's tags.
       type: dict
-      sample: {owner: network-team}
+      sample: {owner: network-team, managed-by: flowlogs.aws}
+foreign:
+  description:
+    - Matching flow logs the collection did not create (no C(managed-by=flowlogs.aws) tag), left as they are,
+      each with the settings of RV(flow_logs) and a C(reason).
+    - With O(state=present), such a flow log has the identity asked for, so AWS would refuse ours as a
+      duplicate and none was created on its resource.
+  returned: always
+  type: list
+  elements: dict
+  sample:
+    - flow_log_id: fl-0123456789abcdef0
+      resource_id: vpc-0123456789abcdef0
+      reason: "not created by flowlogs.aws (no managed-by=flowlogs.aws tag): left as it is; set adopt: true to take it over"
+adopted_flow_log_ids:
+  description: Flow logs without the C(managed-by=flowlogs.aws) tag taken over because of O(adopt=true).
+  returned: always
+  type: list
+  elements: str
+  sample: [fl-0123456789abcdef0]
+tagged_flow_log_ids:
+  description: Existing flow logs whose tags this task changed.
+  returned: when tags were changed
+  type: list
+  elements: str
+  sample: [fl-0123456789abcdef0]
 created_flow_log_ids:
   description: Flow logs created by this task (including replacements).
   returned: always
@@ -287,10 +387,9 @@ replaced:
   sample: ["subnet-0123456789abcdef0 (fl-0fedcba9876543210): log_format: '${version}' -> '${version} ${action}'"]
 """
 
-from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_message
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
-from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_api import IAM_PROPAGATION_MESSAGE
+from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_api import FlowLogApiError
 from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_api import apply_tag_changes
 from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_api import create_flow_logs
 from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_api import delete_flow_logs
@@ -298,21 +397,54 @@ from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_api import d
 from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_api import describe_flow_logs
 from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_api import ec2_client
 from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_api import format_flow_log
+from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_api import is_iam_propagation_error
 from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_api import plan_tag_changes
 from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_api import wait_for_flow_logs
+from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_settings import RESOURCE_TYPES
+from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_settings import UNSUPPORTED_RESOURCE_TYPES
 from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_settings import FlowLogSettingsError
 from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_settings import build_desired
+from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_settings import create_request
 from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_settings import describe_differences
 from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_settings import differences
 from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_settings import matches_filter
 from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_settings import max_resource_ids
 from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_settings import normalize_existing
 from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_settings import same_identity
-from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_settings import create_request
+from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_settings import tag_field_specifications_result
+from ansible_collections.flowlogs.aws.plugins.module_utils.ownership import MARKER
+from ansible_collections.flowlogs.aws.plugins.module_utils.ownership import is_managed
+from ansible_collections.flowlogs.aws.plugins.module_utils.ownership import with_marker
+
+TAG_FIELD_RESOURCE_TYPES = ["network-interface", "instance", "auto-scaling-group"]
+FOREIGN_REASON = (
+    "not created by flowlogs.aws (no managed-by=flowlogs.aws tag): left as it is; set adopt: true to take it over"
+)
+FOREIGN_DUPLICATE_REASON = (
+    "has the resource, destination and traffic type asked for but was not created by flowlogs.aws "
+    "(no managed-by=flowlogs.aws tag). AWS refuses a second flow log with that identity "
+    "(FlowLogAlreadyExists), so none was created and this one was left as it is; set adopt: true to take it over"
+)
 
 
 def _tags(flow_log):
     return {t["Key"]: t["Value"] for t in flow_log.get("Tags", [])}
+
+
+def _listed(ids, limit=5):
+    """A short list of ids for messages."""
+    ids = list(ids)
+    shown = ", ".join(ids[:limit])
+    return shown + (" and {0} more".format(len(ids) - limit) if len(ids) > limit else "")
+
+
+def _merge_groups(*plans):
+    """Merge plan_tag_changes results (dicts of change -> ids)."""
+    merged = {}
+    for plan in plans:
+        for change, ids in plan.items():
+            merged.setdefault(change, []).extend(ids)
+    return merged
 
 
 def _planned(desired, resource_id, tags):
@@ -324,8 +456,10 @@ def _planned(desired, resource_id, tags):
         "log_destination": desired["log_destination"],
         "log_group_name": desired["log_group_name"],
         "deliver_logs_permission_arn": desired["deliver_logs_permission_arn"],
+        "deliver_cross_account_role": desired["deliver_cross_account_role"],
         "log_format": desired["log_format"],
         "max_aggregation_interval": desired["max_aggregation_interval"],
+        "tag_field_specifications": tag_field_specifications_result(desired["tag_field_specifications"]),
         "tags": tags or {},
     }
     if desired["destination_options"]:
@@ -338,6 +472,12 @@ def _planned(desired, resource_id, tags):
     return {k: v for k, v in planned.items() if v is not None}
 
 
+def _foreign(flow_log, reason):
+    result = format_flow_log(flow_log)
+    result["reason"] = reason
+    return result
+
+
 class FlowLogManager:
     """Describe what exists, compute the change, stop in check mode, then act."""
 
@@ -345,8 +485,9 @@ class FlowLogManager:
         self.module = module
         self.params = module.params
         self.results = {"changed": False, "flow_logs": [], "created_flow_log_ids": [],
-                        "deleted_flow_log_ids": [], "replaced": []}
+                        "deleted_flow_log_ids": [], "replaced": [], "foreign": [], "adopted_flow_log_ids": []}
         self.desired = None
+        self._known_ids = set()
         # With explicit flow_log_ids only the ids matter: there are no settings to check.
         if not (self.params["state"] == "absent" and self.params.get("flow_log_ids")):
             try:
@@ -358,12 +499,24 @@ class FlowLogManager:
     def exit(self):
         self.module.exit_json(**self.results)
 
+    def _fail_api(self, error, context):
+        """Fail cleanly on a FlowLogApiError: the operation, what it was about, and what was done before."""
+        self.results["changed"] = bool(self.results["created_flow_log_ids"] or self.results["deleted_flow_log_ids"]
+                                       or self.results.get("tagged_flow_log_ids"))
+        self.module.fail_json_aws(error.exception or error, msg="{0} {1}".format(error.message, context),
+                                  **self.results)
+
     # ---- present -----------------------------------------------------------------------------
+
+    def _describe_resources(self, resource_ids):
+        try:
+            return describe_flow_logs(self.client, filters={"resource-id": resource_ids})
+        except FlowLogApiError as e:
+            self._fail_api(e, "on {0}".format(_listed(resource_ids)))
 
     def _existing_by_resource(self):
         existing = {}
-        found = describe_flow_logs(self.client, filters={"resource-id": self.desired["resource_ids"]})
-        for flow_log in found:
+        for flow_log in self._describe_resources(self.desired["resource_ids"]):
             existing.setdefault(flow_log["ResourceId"], []).append(flow_log)
         return existing
 
@@ -374,16 +527,21 @@ class FlowLogManager:
             return None
         return differences(current, self.desired)
 
+    def _ours(self, flow_log):
+        return self.params["adopt"] or is_managed(_tags(flow_log))
+
     def _plan(self, existing):
-        """Classify every resource: unchanged (with its flow log), conflict, or missing."""
-        unchanged, conflicts, missing = {}, {}, []
+        """Classify every resource: unchanged (with its flow log), conflict, foreign, or missing."""
+        unchanged, conflicts, foreign, missing = {}, {}, {}, []
         for resource_id in self.desired["resource_ids"]:
-            same, other = None, None
+            same, other, theirs = None, None, None
             for flow_log in existing.get(resource_id, []):
                 diffs = self._compare(flow_log)
                 if diffs is None:
                     continue
-                if not diffs:
+                if not self._ours(flow_log):
+                    theirs = theirs or flow_log
+                elif not diffs:
                     same = same or flow_log
                 else:
                     other = other or (flow_log, diffs)
@@ -391,14 +549,29 @@ class FlowLogManager:
                 unchanged[resource_id] = same
             elif other:
                 conflicts[resource_id] = other
+            elif theirs:
+                foreign[resource_id] = theirs
             else:
                 missing.append(resource_id)
-        return unchanged, conflicts, missing
+        return unchanged, conflicts, foreign, missing
+
+    def _plan_tags(self, unchanged):
+        """Tag changes of the kept flow logs: the user's tags (if given) and always the marker."""
+        tags, purge = self.params["tags"], self.params["purge_tags"]
+        current = {fl["FlowLogId"]: _tags(fl) for fl in unchanged.values()}
+        if tags is not None:
+            return plan_tag_changes(current, with_marker(tags), purge)
+        # No tags asked for: leave them alone, except that an adopted flow log gets the marker.
+        return plan_tag_changes(current, dict(MARKER), False)
 
     def ensure_present(self):
         existing = self._existing_by_resource()
         self._known_ids = set(fl["FlowLogId"] for fls in existing.values() for fl in fls)
-        unchanged, conflicts, missing = self._plan(existing)
+        unchanged, conflicts, foreign, missing = self._plan(existing)
+        self.results["foreign"] = [_foreign(fl, FOREIGN_DUPLICATE_REASON) for fl in foreign.values()]
+        self.results["adopted_flow_log_ids"] = [
+            fl["FlowLogId"] for fl in list(unchanged.values()) + [pair[0] for pair in conflicts.values()]
+            if not is_managed(_tags(fl))]
         described = [describe_differences(rid, fl["FlowLogId"], diffs) for rid, (fl, diffs) in conflicts.items()]
         if conflicts and not self.params["overwrite"]:
             shown = described[:5] + (["... and {0} more (see conflicts)".format(len(described) - 5)]
@@ -406,11 +579,9 @@ class FlowLogManager:
             self.module.fail_json(
                 msg="Flow logs exist with different settings, which AWS cannot change in place; "
                 "set overwrite: true to replace them (no change was made): " + " | ".join(shown),
-                conflicts=described,
+                conflicts=described, foreign=self.results["foreign"],
             )
-        to_set, to_unset = plan_tag_changes(
-            {fl["FlowLogId"]: _tags(fl) for fl in unchanged.values()}, self.params["tags"], self.params["purge_tags"]
-        )
+        to_set, to_unset = self._plan_tags(unchanged)
         to_create = missing + list(conflicts)
         self.results["replaced"] = described
         changed = bool(to_create or to_set or to_unset)
@@ -426,12 +597,21 @@ class FlowLogManager:
         old_ids = [conflicts[rid][0]["FlowLogId"] for rid in created if rid in conflicts]
         if old_ids:
             self._delete(old_ids)
-        self.results["deleted_flow_log_ids"] = old_ids
         if unsuccessful:
             self._fail_unsuccessful(unsuccessful, created, len(to_create))
-        apply_tag_changes(self.client, to_set, to_unset)
+        self._apply_tags(to_set, to_unset)
         self.results["changed"] = changed
         self._collect_result(unchanged, created, to_set or to_unset)
+
+    def _apply_tags(self, to_set, to_unset):
+        done = self.results.setdefault("tagged_flow_log_ids", [])
+        try:
+            apply_tag_changes(self.client, to_set, to_unset, done=done)
+        except FlowLogApiError as e:
+            pending = sorted(set(i for ids in list(to_set.values()) + list(to_unset.values()) for i in ids))
+            self._fail_api(e, "on {0}".format(_listed(pending)))
+        if not done:
+            del self.results["tagged_flow_log_ids"]
 
     def _fail_unsuccessful(self, unsuccessful, created, requested):
         errors = ["{0}: {1} {2}".format(u["resource_id"], u["code"], u["message"]) for u in unsuccessful]
@@ -453,39 +633,38 @@ class FlowLogManager:
                 create_request(self.desired),
                 resource_ids,
                 max_resource_ids(self.desired["resource_type"]),
-                tags=self.params["tags"],
+                # Everything the collection creates carries the marker, whatever tags says.
+                tags=with_marker(self.params["tags"]),
                 propagation_timeout=self.params["role_propagation_timeout"],
             )
-        except is_boto3_error_message(IAM_PROPAGATION_MESSAGE) as e:
-            self.results["created_flow_log_ids"] = self._created_since(resource_ids)
-            self.module.fail_json_aws(
-                e, msg="VPC Flow Logs could not assume {0} within {1}s; check its trust policy".format(
-                    self.desired["deliver_logs_permission_arn"], self.params["role_propagation_timeout"]),
-                **self.results
-            )
-        except Exception as e:  # pylint: disable=broad-except
+        except FlowLogApiError as e:
             # A refused call may still have created flow logs for some resources: report them.
             self.results["created_flow_log_ids"] = self._created_since(resource_ids)
-            self.module.fail_json_aws(
-                e, msg="Failed to create flow logs (no existing flow log was deleted)", **self.results
-            )
+            if is_iam_propagation_error(e):
+                self._fail_api(e, "on {0}: VPC Flow Logs could not assume {1} within {2}s; check its trust policy".format(
+                    _listed(resource_ids), self.desired["deliver_logs_permission_arn"],
+                    self.params["role_propagation_timeout"]))
+            self._fail_api(e, "on {0} (no existing flow log was deleted)".format(_listed(resource_ids)))
         return dict(created), unsuccessful
 
     def _created_since(self, resource_ids):
         """Flow logs with the desired identity and settings on resource_ids that were not there before."""
         try:
             found = describe_flow_logs(self.client, filters={"resource-id": resource_ids})
-        except Exception:  # pylint: disable=broad-except
-            return []
+        except FlowLogApiError:
+            return []  # best effort while reporting another failure
         return [fl["FlowLogId"] for fl in found if fl["FlowLogId"] not in self._known_ids and self._compare(fl) == []]
 
     def _delete(self, flow_log_ids):
         try:
             unsuccessful = delete_flow_logs(self.client, flow_log_ids)
-        except Exception as e:  # pylint: disable=broad-except
-            self.module.fail_json_aws(e, msg="Failed to delete flow logs {0}".format(", ".join(flow_log_ids)))
+        except FlowLogApiError as e:
+            self._fail_api(e, "{0}".format(_listed(flow_log_ids)))
+        failed = set(u["flow_log_id"] for u in unsuccessful)
+        self.results["deleted_flow_log_ids"] = [i for i in flow_log_ids if i not in failed]
         if unsuccessful:
-            self.module.fail_json(msg="AWS did not delete some flow logs", unsuccessful=unsuccessful)
+            self.results["changed"] = True
+            self.module.fail_json(msg="AWS did not delete some flow logs", unsuccessful=unsuccessful, **self.results)
 
     def _collect_result(self, unchanged, created, tags_changed):
         """Read back only what changed; unchanged flow logs are already described."""
@@ -494,10 +673,13 @@ class FlowLogManager:
             fresh_ids += [fl["FlowLogId"] for fl in unchanged.values()]
         fresh = {}
         if fresh_ids:
-            if self.params["wait"] and created:
-                current = wait_for_flow_logs(self.client, fresh_ids, self.params["wait_timeout"])
-            else:
-                current = describe_flow_logs(self.client, flow_log_ids=fresh_ids)
+            try:
+                if self.params["wait"] and created:
+                    current = wait_for_flow_logs(self.client, fresh_ids, self.params["wait_timeout"])
+                else:
+                    current = describe_flow_logs(self.client, flow_log_ids=fresh_ids)
+            except FlowLogApiError as e:
+                self._fail_api(e, "{0} to read them back".format(_listed(fresh_ids)))
             fresh = {fl["FlowLogId"]: fl for fl in current}
         by_resource = {}
         for resource_id, flow_log in unchanged.items():
@@ -522,24 +704,30 @@ class FlowLogManager:
     def _check_mode_result(self, unchanged, to_create):
         result = {rid: format_flow_log(fl) for rid, fl in unchanged.items()}
         for resource_id in to_create:
-            result[resource_id] = _planned(self.desired, resource_id, self.params["tags"])
+            result[resource_id] = _planned(self.desired, resource_id, with_marker(self.params["tags"]))
         return [result[rid] for rid in self.desired["resource_ids"] if rid in result]
 
     def _diff(self, unchanged, conflicts, missing):
         before = [format_flow_log(fl) for fl in unchanged.values()] + [
             format_flow_log(pair[0]) for pair in conflicts.values()]
         after = [format_flow_log(fl) for fl in unchanged.values()] + [
-            _planned(self.desired, rid, self.params["tags"]) for rid in list(conflicts) + missing]
+            _planned(self.desired, rid, with_marker(self.params["tags"])) for rid in list(conflicts) + missing]
         return {"before": {"flow_logs": before}, "after": {"flow_logs": after}}
 
     # ---- absent ------------------------------------------------------------------------------
 
     def ensure_absent(self):
         if self.params.get("flow_log_ids"):
-            targets = describe_flow_logs(self.client, flow_log_ids=self.params["flow_log_ids"])
+            # The user named these flow logs: delete exactly them, whoever created them.
+            try:
+                targets = describe_flow_logs(self.client, flow_log_ids=self.params["flow_log_ids"])
+            except FlowLogApiError as e:
+                self._fail_api(e, "{0}".format(_listed(self.params["flow_log_ids"])))
         else:
-            found = describe_flow_logs(self.client, filters={"resource-id": self.desired["resource_ids"]})
-            targets = [fl for fl in found if matches_filter(normalize_existing(fl), self.desired)]
+            found = self._describe_resources(self.desired["resource_ids"])
+            matching = [fl for fl in found if matches_filter(normalize_existing(fl), self.desired)]
+            targets = [fl for fl in matching if self._ours(fl)]
+            self.results["foreign"] = [_foreign(fl, FOREIGN_REASON) for fl in matching if not self._ours(fl)]
         ids = [fl["FlowLogId"] for fl in targets]
         self.results["changed"] = bool(ids)
         self.results["flow_logs"] = [format_flow_log(fl) for fl in targets]
@@ -548,16 +736,14 @@ class FlowLogManager:
         if self.module.check_mode or not ids:
             return
         self._delete(ids)
-        self.results["deleted_flow_log_ids"] = ids
 
 
 def main():
     argument_spec = dict(
         state=dict(type="str", default="present", choices=["present", "absent"]),
-        resource_type=dict(
-            type="str", default="VPC",
-            choices=["VPC", "Subnet", "NetworkInterface", "TransitGateway", "TransitGatewayAttachment"],
-        ),
+        # Every FlowLogsResourceType value; the unsupported ones are refused by build_desired with the reason.
+        resource_type=dict(type="str", default="VPC",
+                           choices=list(RESOURCE_TYPES) + sorted(UNSUPPORTED_RESOURCE_TYPES)),
         resource_ids=dict(type="list", elements="str", aliases=["resource_id"]),
         flow_log_ids=dict(type="list", elements="str"),
         traffic_type=dict(type="str", choices=["ACCEPT", "REJECT", "ALL"]),
@@ -569,6 +755,13 @@ def main():
         deliver_logs_permission_arn=dict(type="str", aliases=["iam_role_arn"]),
         deliver_cross_account_role=dict(type="str"),
         log_format=dict(type="str"),
+        tag_field_specifications=dict(
+            type="list", elements="dict",
+            options=dict(
+                resource_type=dict(type="str", required=True, choices=TAG_FIELD_RESOURCE_TYPES),
+                tag_keys=dict(type="list", elements="str", required=True, no_log=False),
+            ),
+        ),
         max_aggregation_interval=dict(type="int", choices=[60, 600]),
         destination_options=dict(
             type="dict",
@@ -579,6 +772,7 @@ def main():
             ),
         ),
         overwrite=dict(type="bool", default=False),
+        adopt=dict(type="bool", default=False),
         wait=dict(type="bool", default=False),
         wait_timeout=dict(type="int", default=300),
         role_propagation_timeout=dict(type="int", default=120),

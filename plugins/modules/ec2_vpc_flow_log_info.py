@@ -9,7 +9,10 @@ short_description: List VPC flow logs with their parsed record format
 version_added: 0.1.0
 description:
   - Describe VPC flow logs, filtered by flow log id, resource id, destination type, log group or tags.
-  - Each flow log is returned with the fields of its record format, as the format engine parses them.
+  - Each flow log is returned with the fields of its record format, as the format engine parses them for
+    the records of its resource type (VPC or transit gateway records; Cloud WAN formats are returned as
+    their raw field names).
+  - An AWS error fails the task with a message naming the API operation, never with a traceback.
 author:
   - flowlogs.aws maintainers (@flowlogs)
 options:
@@ -18,7 +21,9 @@ options:
     type: list
     elements: str
   resource_ids:
-    description: Only flow logs on these resources (VPC, subnet, network interface or transit gateway ids).
+    description:
+      - Only flow logs on these resources, of any resource type (VPC, subnet, network interface, regional
+        NAT gateway, transit gateway, transit gateway attachment, Cloud WAN core network or attachment ids).
     type: list
     elements: str
     aliases: [resource_id]
@@ -125,6 +130,11 @@ flow_logs:
       description: The S3 delivery options.
       type: dict
       sample: {file_format: plain-text, hive_compatible_partitions: false, per_hour_partition: false}
+    tag_field_specifications:
+      description: Which tags the tag fields of the format show.
+      type: list
+      elements: dict
+      sample: [{resource_type: network-interface, tag_keys: [team]}]
     tags:
       description: The tags.
       type: dict
@@ -133,6 +143,7 @@ flow_logs:
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
+from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_api import FlowLogApiError
 from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_api import describe_flow_logs
 from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_api import ec2_client
 from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_api import format_flow_log
@@ -173,8 +184,9 @@ def main():
         flow_logs = describe_flow_logs(
             client, filters=build_filters(module.params), flow_log_ids=module.params.get("flow_log_ids")
         )
-    except Exception as e:  # pylint: disable=broad-except
-        module.fail_json_aws(e, msg="Failed to describe flow logs")
+    except FlowLogApiError as e:
+        module.fail_json_aws(e.exception or e, msg="{0} matching {1}".format(
+            e.message, build_filters(module.params) or module.params.get("flow_log_ids") or "any"))
     module.exit_json(changed=False, flow_logs=[format_flow_log(fl) for fl in flow_logs])
 
 

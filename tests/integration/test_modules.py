@@ -33,3 +33,21 @@ def test_ec2_vpc_flow_log(network, aws):
 
 def test_ec2_vpc_flow_log_info(network):
     _run("ec2_vpc_flow_log_info", network)
+
+
+def test_ec2_vpc_flow_log_ownership(network, aws):
+    # A flow log made outside the collection (no managed-by tag), as someone else would.
+    ec2 = aws("ec2")
+    foreign = ec2.create_flow_logs(
+        ResourceType="Subnet", ResourceIds=[network["subnet_ids"][0]], TrafficType="ALL",
+        LogDestinationType="s3", LogDestination="arn:aws:s3:::{0}/foreign/".format(network["bucket"]),
+        TagSpecifications=[{"ResourceType": "vpc-flow-log", "Tags": [{"Key": "owner", "Value": "someone-else"}]}],
+    )["FlowLogIds"][0]
+    try:
+        _run("ec2_vpc_flow_log_ownership", dict(network, foreign_flow_log_id=foreign))
+    finally:
+        left = ec2.describe_flow_logs(FlowLogIds=[foreign])["FlowLogs"]
+        if left:
+            ec2.delete_flow_logs(FlowLogIds=[foreign])
+    found = ec2.describe_flow_logs(Filters=[{"Name": "resource-id", "Values": network["subnet_ids"][:2]}])["FlowLogs"]
+    assert found == [], "the target must remove every flow log it created or adopted"

@@ -149,3 +149,35 @@ def test_format_problems_lists_every_problem_without_raising():
     assert len(found) == 2
     assert problems("${version} ${instance-tag}") != []
     assert problems("${version} ${instance-tag}", [{"resource_type": "instance", "tag_keys": ["a"]}]) == []
+
+
+TGW_DROPS = "${tgw-attachment-id} ${protocol} ${packets-lost-blackhole}"
+
+
+def test_filters_take_a_resource_type():
+    assert FILTERS["flow_log_fields"](TGW_DROPS, resource_type="TransitGateway") == [
+        "tgw-attachment-id", "protocol", "packets-lost-blackhole"]
+    assert FILTERS["flow_log_fields"](None, resource_type="TransitGateway")[:2] == ["version", "resource-type"]
+    assert FILTERS["flow_log_normalize"](None, "TransitGatewayAttachment").startswith("${version} ${resource-type}")
+    assert FILTERS["flow_log_version"](TGW_DROPS, "TransitGateway") == 6
+    assert FILTERS["flow_log_athena_columns"](TGW_DROPS, "parquet", resource_type="TransitGateway") == [
+        {"name": "tgw_attachment_id", "type": "string", "field": "tgw-attachment-id"},
+        {"name": "protocol", "type": "int", "field": "protocol"},
+        {"name": "packets_lost_blackhole", "type": "bigint", "field": "packets-lost-blackhole"}]
+    assert FILTERS["flow_log_insights_parse"](TGW_DROPS, "TransitGateway") == (
+        'parse @message "* * *" as tgwAttachmentId, protocol, packetsLostBlackhole')
+    assert FILTERS["flow_log_parse_record"]("tgw-attach-1 6 0", TGW_DROPS, resource_type="TransitGateway") == {
+        "tgw-attachment-id": "tgw-attach-1", "protocol": 6, "packets-lost-blackhole": 0}
+    # The VPC catalogue (the default) names transit gateway fields as such.
+    assert "exists only in transit gateway" in filter_error("flow_log_fields", TGW_DROPS)
+    assert FILTERS["flow_log_format_problems"]("${action}", resource_type="TransitGateway") == [
+        "field ${action} exists only in VPC flow log records, not in the transit gateway records of TransitGateway"]
+
+
+def test_format_problems_check_tag_field_specifications():
+    assert FILTERS["flow_log_format_problems"](
+        "${srcaddr} ${interface-tag-2}", [{"resource_type": "network-interface", "tag_keys": ["Name"]}]) == [
+        "${interface-tag-2} in log_format needs a second tag key in tag_field_specifications[0].tag_keys "
+        "(the first key fills ${interface-tag})"]
+    assert FILTERS["flow_log_format_problems"]("${srcaddr}", [{"resource_type": "instance", "tag_keys": []}]) == [
+        "tag_field_specifications[0].tag_keys has 0 keys; AWS takes 1 or 2"]

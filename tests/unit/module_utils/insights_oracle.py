@@ -26,6 +26,7 @@ flow-log example before using them.
 import re
 
 from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_format import FIELDS
+from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_format import TRANSIT_GATEWAY_FIELDS
 from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_format import record_version
 from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_format import render_record
 
@@ -201,7 +202,7 @@ def _value(field, i, action, version):
     }
     if field in fixed:
         return fixed[field]
-    if FIELDS[field].parquet_type in ("INT_32", "INT_64"):
+    if (FIELDS.get(field) or TRANSIT_GATEWAY_FIELDS[field]).parquet_type in ("INT_32", "INT_64"):
         return 100 + i
     return "%s-%d" % (field.replace("-", ""), ordinal)
 

@@ -218,10 +218,12 @@ def test_create_retries_throttling_with_the_same_client_token(ec2, aws_sleeps, c
 def test_create_gives_up_after_ten_throttled_attempts(ec2, aws_sleeps, clock):
     for _attempt in range(10):
         ec2.stub.add_client_error("create_flow_logs", "RequestLimitExceeded", "Request limit exceeded.", 503)
-    with pytest.raises(ClientError) as info:
+    with pytest.raises(api.FlowLogApiError) as info:
         api.create_flow_logs(ec2.client, REQUEST, [vpc(1)], 1000, sleep=clock.sleep)
     ec2.stub.assert_no_pending_responses()
-    assert info.value.response["Error"]["Code"] == "RequestLimitExceeded"
+    assert info.value.message == "Failed to create flow logs (CreateFlowLogs)"
+    assert isinstance(info.value.exception, ClientError)
+    assert info.value.exception.response["Error"]["Code"] == "RequestLimitExceeded"
     assert len(aws_sleeps) == 9
     assert clock.sleeps == []
 
@@ -302,11 +304,12 @@ def test_iam_propagation_error_is_bounded_by_the_timeout(ec2, aws_sleeps, clock)
         ec2.stub.add_client_error("create_flow_logs", "InvalidParameter", IAM_MESSAGE, 400)
     started = clock.now
 
-    with pytest.raises(ClientError) as info:
+    with pytest.raises(api.FlowLogApiError) as info:
         api.create_flow_logs(ec2.client, REQUEST, [vpc(1)], 1000, propagation_timeout=120, sleep=clock.sleep)
 
     ec2.stub.assert_no_pending_responses()
-    assert info.value.response["Error"] == {"Code": "InvalidParameter", "Message": IAM_MESSAGE}
+    assert info.value.message == "Failed to create flow logs (CreateFlowLogs)"
+    assert info.value.exception.response["Error"] == {"Code": "InvalidParameter", "Message": IAM_MESSAGE}
     assert clock.sleeps == [2, 4, 8, 16, 30, 30, 30]
     assert clock.now - started <= 120
     assert aws_sleeps == []
@@ -314,7 +317,7 @@ def test_iam_propagation_error_is_bounded_by_the_timeout(ec2, aws_sleeps, clock)
 
 def test_iam_propagation_with_no_time_left_fails_on_the_first_refusal(ec2, clock):
     ec2.stub.add_client_error("create_flow_logs", "InvalidParameter", IAM_MESSAGE, 400)
-    with pytest.raises(ClientError):
+    with pytest.raises(api.FlowLogApiError):
         api.create_flow_logs(ec2.client, REQUEST, [vpc(1)], 1000, propagation_timeout=1, sleep=clock.sleep)
     ec2.stub.assert_no_pending_responses()
     assert clock.sleeps == []
@@ -374,10 +377,11 @@ def test_genuine_validation_error_is_not_retried(ec2, aws_sleeps, clock):
     expected, _token = create_params([vpc(1)])
     ec2.stub.add_client_error("create_flow_logs", "InvalidParameter", "Invalid log format", 400,
                               expected_params=expected)
-    with pytest.raises(ClientError) as info:
+    with pytest.raises(api.FlowLogApiError) as info:
         api.create_flow_logs(ec2.client, REQUEST, [vpc(1), ], 1000, sleep=clock.sleep)
     ec2.stub.assert_no_pending_responses()  # exactly one call: a second one would find no stubbed response
-    assert info.value.response["Error"]["Message"] == "Invalid log format"
+    assert info.value.message == "Failed to create flow logs (CreateFlowLogs)"
+    assert info.value.exception.response["Error"]["Message"] == "Invalid log format"
     assert clock.sleeps == []
     assert aws_sleeps == []
 
@@ -414,11 +418,12 @@ def test_unsuccessful_entries_with_other_errors_are_returned(ec2, clock):
 # ---- batching ------------------------------------------------------------------------------
 
 
-def test_create_batches_2500_vpcs_into_1000_1000_500_with_tags(ec2, clock):
-    ids = [vpc(i) for i in range(2500)]
+def test_create_batches_700_vpcs_into_300_300_100_with_tags(ec2, clock):
+    # CreateFlowLogs takes at most 300 ResourceIds for VPC resource types.
+    ids = [vpc(i) for i in range(700)]
     tags = {"team": "net", "env": "prod"}
     tokens = []
-    for start, end in ((0, 1000), (1000, 2000), (2000, 2500)):
+    for start, end in ((0, 300), (300, 600), (600, 700)):
         expected, token = create_params(ids[start:end], tags=tags)
         tokens.append(token)
         ec2.stub.add_response("create_flow_logs", create_response([fl(i) for i in range(start, end)]), expected)
@@ -427,7 +432,7 @@ def test_create_batches_2500_vpcs_into_1000_1000_500_with_tags(ec2, clock):
                                                  sleep=clock.sleep)
 
     ec2.stub.assert_no_pending_responses()
-    assert created == [(vpc(i), fl(i)) for i in range(2500)]
+    assert created == [(vpc(i), fl(i)) for i in range(700)]
     assert unsuccessful == []
     assert len(set(t.value for t in tokens)) == 3  # a distinct ClientToken per batch
 

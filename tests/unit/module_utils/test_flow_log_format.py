@@ -37,7 +37,12 @@ from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_format impor
     s3_object_key,
 )
 
-TAG_SPECS = [{"resource_type": "instance", "tag_keys": ["Name", "team"]}]
+# One entry per taggable resource type, two keys each: every tag field has a key to show.
+TAG_SPECS = [
+    {"resource_type": "instance", "tag_keys": ["Name", "team"]},
+    {"resource_type": "network-interface", "tag_keys": ["Name", "team"]},
+    {"resource_type": "auto-scaling-group", "tag_keys": ["Name", "team"]},
+]
 
 # AWS "Available fields" table, version by version (VPC user guide; v8-v11
 # from the 2026 record documentation). Version 6 is Transit Gateway only.

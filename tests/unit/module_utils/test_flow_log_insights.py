@@ -377,4 +377,6 @@ def test_any_format(fields, with_action):
     else:
         with pytest.raises(FlowLogInsightsError):
             reject_filter_pattern(log_format)
-    assert parse_format(log_format, [{"resource_type": "instance", "tag_keys": ["a"]}]) == fields
+    specs = [{"resource_type": kind, "tag_keys": ["a", "b"]}
+             for kind in ("instance", "network-interface", "auto-scaling-group")]
+    assert parse_format(log_format, specs) == fields

@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_format import DEFAULT_FORMAT
 from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_settings import (
     DEFAULT_DESTINATION_OPTIONS,
-    DEFAULT_MAX_RESOURCE_IDS,
-    RESOURCE_ID_EXAMPLES,
+    RESOURCE_TYPES,
+    UNSUPPORTED_RESOURCE_TYPES,
     FlowLogSettingsError,
     build_desired,
     chunks,
@@ -130,8 +130,16 @@ def described_s3(**overrides):
 def test_unknown_resource_type_is_reported_alone_and_first():
     problems = problems_of(params(resource_type="Instance", resource_ids=["i-123"], log_group_name=None))
     assert problems == [
-        "resource_type must be one of NetworkInterface, Subnet, TransitGateway, TransitGatewayAttachment, VPC"
+        "resource_type must be one of CoreNetwork, CoreNetworkAttachment, NetworkInterface, RegionalNatGateway, "
+        "Subnet, TransitGateway, TransitGatewayAttachment, VPC"
     ]
+
+
+def test_core_network_edge_is_refused_with_the_reason_before_anything_else():
+    problems = problems_of(params(resource_type="CoreNetworkEdge", resource_ids=["anything"], log_group_name=None))
+    assert len(problems) == 1
+    assert problems[0].startswith("resource_type CoreNetworkEdge is not supported: AWS documents no resource id form")
+    assert set(UNSUPPORTED_RESOURCE_TYPES) == {"CoreNetworkEdge"}
 
 
 @pytest.mark.parametrize(
@@ -417,11 +425,41 @@ def test_absent_still_validates_the_destination():
     ]
 
 
-@pytest.mark.parametrize("resource_type", sorted(RESOURCE_ID_EXAMPLES))
+@pytest.mark.parametrize("resource_type", sorted(RESOURCE_TYPES))
 def test_each_resource_type_accepts_its_own_example_id(resource_type):
-    desired = build_desired(s3_params(resource_type=resource_type, resource_ids=[RESOURCE_ID_EXAMPLES[resource_type]]))
+    example = RESOURCE_TYPES[resource_type].example
+    desired = build_desired(s3_params(resource_type=resource_type, resource_ids=[example]))
     assert desired["resource_type"] == resource_type
-    assert desired["resource_ids"] == [RESOURCE_ID_EXAMPLES[resource_type]]
+    assert desired["resource_ids"] == [example]
+
+
+@pytest.mark.parametrize("resource_type", sorted(RESOURCE_TYPES))
+def test_each_resource_type_refuses_the_ids_of_every_other_type(resource_type):
+    others = [t.example for name, t in RESOURCE_TYPES.items() if name != resource_type]
+    problems = problems_of(s3_params(resource_type=resource_type, resource_ids=others))
+    assert problems == ["resource_ids {0} do not look like {1} ids (expected e.g. {2})".format(
+        ", ".join(others), resource_type, RESOURCE_TYPES[resource_type].example)]
+
+
+@pytest.mark.parametrize("resource_type, resource_id", [
+    ("CoreNetwork", "core-network-0123456789abcdef0"), ("CoreNetworkAttachment", "attachment-0123456789abcdef0"),
+])
+def test_cloud_wan_types_take_no_traffic_type_and_only_60_seconds(resource_type, resource_id):
+    desired = build_desired(s3_params(resource_type=resource_type, resource_ids=[resource_id]))
+    assert desired["traffic_type"] is None and desired["max_aggregation_interval"] == 60
+    assert "TrafficType" not in create_request(desired)
+    problems = problems_of(s3_params(resource_type=resource_type, resource_ids=[resource_id],
+                                     traffic_type="ALL", max_aggregation_interval=600))
+    assert problems == [
+        "traffic_type is not supported for resource_type {0}; omit it".format(resource_type),
+        "max_aggregation_interval must be 60 for resource_type {0}, got 600".format(resource_type),
+    ]
+
+
+def test_regional_nat_gateway_follows_the_vpc_rules():
+    desired = build_desired(params(resource_type="RegionalNatGateway", resource_ids=["nat-0123456789abcdef0"]))
+    assert desired["traffic_type"] == "ALL" and desired["max_aggregation_interval"] == 600
+    assert create_request(desired)["TrafficType"] == "ALL"
 
 
 @pytest.mark.parametrize(
@@ -453,6 +491,7 @@ def test_defaults_for_a_vpc_to_cloudwatch_logs():
         "log_format": DEFAULT_FORMAT,
         "max_aggregation_interval": 600,
         "destination_options": None,
+        "tag_field_specifications": None,
     }
 
 
@@ -634,6 +673,7 @@ def test_normalize_existing_cloudwatch():
         "log_format": DEFAULT_FORMAT,
         "max_aggregation_interval": 600,
         "destination_options": None,
+        "tag_field_specifications": None,
     }
 
 
@@ -879,10 +919,12 @@ def test_chunks_preserve_order_and_bound_size(items, size):
 
 
 def test_max_resource_ids():
+    # CreateFlowLogs: 25 for transit gateway resource types, 300 for the others (Cloud WAN included).
     assert max_resource_ids("TransitGateway") == 25
     assert max_resource_ids("TransitGatewayAttachment") == 25
-    for resource_type in ("VPC", "Subnet", "NetworkInterface"):
-        assert max_resource_ids(resource_type) == DEFAULT_MAX_RESOURCE_IDS == 1000
+    for resource_type in ("VPC", "Subnet", "NetworkInterface", "RegionalNatGateway", "CoreNetwork",
+                          "CoreNetworkAttachment"):
+        assert max_resource_ids(resource_type) == 300
 
 
 def test_transit_gateway_without_format_accepts_the_format_aws_chose():
@@ -891,6 +933,81 @@ def test_transit_gateway_without_format_accepts_the_format_aws_chose():
     current = normalize_existing(described_s3(ResourceId=TGW, TrafficType=None, MaxAggregationInterval=60,
                                               LogFormat="${version} ${resource-type} ${account-id}"))
     assert differences(current, desired) == []
-    explicit = build_desired(s3_params(resource_type="TransitGateway", resource_ids=[TGW], log_format=CUSTOM_FORMAT))
-    assert create_request(explicit)["LogFormat"] == CUSTOM_FORMAT
+    tgw_format = "${version} ${srcaddr} ${dstaddr} ${packets-lost-no-route}"
+    explicit = build_desired(s3_params(resource_type="TransitGateway", resource_ids=[TGW], log_format=tgw_format))
+    assert create_request(explicit)["LogFormat"] == tgw_format
     assert [diff[0] for diff in differences(current, explicit)] == ["log_format"]
+
+
+# ---- tag field specifications ---------------------------------------------------------------
+
+TAG_FORMAT = "${version} ${interface-id} ${srcaddr} ${instance-tag} ${instance-tag-2}"
+
+
+def test_tag_field_specifications_are_sent_in_a_canonical_order():
+    desired = build_desired(params(log_format=TAG_FORMAT, tag_field_specifications=[
+        {"resource_type": "network-interface", "tag_keys": ["team"]},
+        {"resource_type": "instance", "tag_keys": ["Name", "env"]},
+    ]))
+    assert create_request(desired)["TagFieldSpecifications"] == [
+        {"ResourceType": "instance", "TagKeys": ["Name", "env"]},
+        {"ResourceType": "network-interface", "TagKeys": ["team"]},
+    ]
+
+
+def test_tag_field_specifications_as_described_are_no_difference_in_another_order():
+    specs = [{"resource_type": "network-interface", "tag_keys": ["team"]},
+             {"resource_type": "instance", "tag_keys": ["Name", "env"]}]
+    desired = build_desired(params(log_format=TAG_FORMAT, tag_field_specifications=specs))
+    current = normalize_existing(described(LogFormat=TAG_FORMAT, TagFieldSpecifications=[
+        {"ResourceType": "instance", "TagKeys": ["Name", "env"]},
+        {"ResourceType": "network-interface", "TagKeys": ["team"]},
+    ]))
+    assert differences(current, desired) == []
+
+
+def test_other_tag_keys_or_their_order_are_a_difference():
+    desired = build_desired(params(log_format=TAG_FORMAT, tag_field_specifications=[
+        {"resource_type": "instance", "tag_keys": ["Name", "env"]}]))
+    swapped = normalize_existing(described(LogFormat=TAG_FORMAT, TagFieldSpecifications=[
+        {"ResourceType": "instance", "TagKeys": ["env", "Name"]}]))
+    missing = normalize_existing(described(LogFormat=TAG_FORMAT))
+    assert [d[0] for d in differences(swapped, desired)] == ["tag_field_specifications"]
+    assert [d[0] for d in differences(missing, desired)] == ["tag_field_specifications"]
+
+
+def test_tag_fields_without_specifications_are_refused():
+    assert any("tag_field_specifications" in p for p in problems_of(params(log_format=TAG_FORMAT)))
+
+
+def test_a_transit_gateway_format_is_checked_against_transit_gateway_records():
+    problems = problems_of(s3_params(resource_type="TransitGateway", resource_ids=[TGW], log_format=CUSTOM_FORMAT))
+    assert problems == ["invalid log_format: field ${action} exists only in VPC flow log records, "
+                        "not in the transit gateway records of TransitGateway"]
+
+
+def test_a_cloud_wan_format_is_refused_and_the_default_left_to_aws():
+    core = "core-network-0123456789abcdef0"
+    desired = build_desired(s3_params(resource_type="CoreNetwork", resource_ids=[core]))
+    assert desired["log_format"] is None and "LogFormat" not in create_request(desired)
+    problems = problems_of(s3_params(resource_type="CoreNetwork", resource_ids=[core], log_format="${version}"))
+    assert len(problems) == 1 and "Cloud WAN flow log records" in problems[0]
+
+
+def test_tags_that_change_the_ownership_marker_are_refused():
+    assert problems_of(params(tags={"managed-by": "someone-else"})) == [
+        "tags.managed-by: is set by the collection to 'flowlogs.aws' on everything it creates and cannot be "
+        "changed (got 'someone-else'); use another tag key"]
+    assert build_desired(params(tags={"managed-by": "flowlogs.aws", "team": "net"}))
+
+
+def test_tag_field_specification_problems_are_reported_with_the_others():
+    problems = problems_of(params(log_format=TAG_FORMAT, traffic_type=None, log_group_name=None,
+                                  tag_field_specifications=[{"resource_type": "instance", "tag_keys": ["Name"]}]))
+    assert "log_destination_type cloud-watch-logs needs log_group_name or log_destination (a log group ARN)" in problems
+    assert any("${instance-tag-2} in log_format needs a second tag key" in p for p in problems)
+
+
+def test_empty_tag_field_specifications_are_refused_even_without_a_format():
+    assert problems_of(params(tag_field_specifications=[])) == [
+        "tag_field_specifications is empty; give 1 to 3 entries, or omit it"]

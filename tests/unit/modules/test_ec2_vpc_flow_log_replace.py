@@ -30,7 +30,8 @@ def described(flow_log_id, subnet, log_format):
         "LogDestination": BUCKET, "LogFormat": log_format, "MaxAggregationInterval": 600,
         "DestinationOptions": {"FileFormat": "plain-text", "HiveCompatiblePartitions": False,
                                "PerHourPartition": False},
-        "FlowLogStatus": "ACTIVE", "DeliverLogsStatus": "SUCCESS", "Tags": [],
+        "FlowLogStatus": "ACTIVE", "DeliverLogsStatus": "SUCCESS",
+        "Tags": [{"Key": "managed-by", "Value": "flowlogs.aws"}],
     }
 
 
@@ -73,6 +74,8 @@ def test_overwrite_creates_every_replacement_before_deleting_anything(stubbed, c
                          {"ResourceType": "Subnet", "ResourceIds": SUBNETS, "TrafficType": "ALL",
                           "LogDestinationType": "s3", "LogDestination": BUCKET, "LogFormat": NEW_FORMAT,
                           "MaxAggregationInterval": 600, "ClientToken": ANY,
+                          "TagSpecifications": [{"ResourceType": "vpc-flow-log",
+                                                 "Tags": [{"Key": "managed-by", "Value": "flowlogs.aws"}]}],
                           "DestinationOptions": {"FileFormat": "plain-text", "HiveCompatiblePartitions": False,
                                                  "PerHourPartition": False}})
     stubbed.add_response("delete_flow_logs", {"Unsuccessful": []},
