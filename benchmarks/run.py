@@ -769,13 +769,14 @@ def targets(results, summary):
         if not s or not s["ok"]:
             continue
         creates = s["calls"].get("CreateFlowLogs", 0)
-        allowed = -(-n // 1000)
+        # CreateFlowLogs takes at most 300 subnet ids (CreateFlowLogs API reference, ResourceIds).
+        allowed = -(-n // 300)
         others = {k: c for k, c in s["calls"].items() if k not in ("CreateFlowLogs", "DescribeFlowLogs")}
         counts.append({"n": n, "creates": creates, "allowed": allowed,
                        "describes": s["calls"].get("DescribeFlowLogs", 0), "others": others})
     if counts:
         met = all(c["creates"] <= c["allowed"] and not c["others"] for c in counts)
-        rows.append(("API calls for N: ≤ ceil(N/1000) CreateFlowLogs plus the describe pages",
+        rows.append(("API calls for N: ≤ ceil(N/300) CreateFlowLogs plus the describe pages",
                      "; ".join("N={0}: {1} CreateFlowLogs (≤ {2}) + {3} DescribeFlowLogs{4}".format(
                          c["n"], c["creates"], c["allowed"], c["describes"],
                          (" + " + fmt_calls(c["others"])) if c["others"] else "") for c in counts),

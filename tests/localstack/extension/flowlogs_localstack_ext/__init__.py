@@ -10,7 +10,10 @@ catalogue and most of Athena's bookkeeping, so this package:
 * ``providers``: registers ``glue:default`` and ``athena:default`` providers that
   dispatch every operation to moto (``athena`` adds the few operations moto lacks);
 * ``flow_logs``: at LocalStack start, patches EC2 CreateFlowLogs/DescribeFlowLogs
-  so that DestinationOptions (and DeliverCrossAccountRole) round-trip.
+  so that DestinationOptions, DeliverCrossAccountRole and TagFieldSpecifications
+  round-trip, and (with ``flow_log_rules``) CreateFlowLogs refuses what AWS refuses;
+* ``logs``: CloudWatch Logs query definitions, and metric filters replaced by name;
+* ``kms``: KMS CreateKey on Python 3.11.
 
 This is test infrastructure only.  The collection's roles, modules and plugins
 never import it and do not depend on it; on real AWS none of it is needed.

@@ -36,7 +36,18 @@ first request, whichever service that request is for):
    ``_same_configuration``);
 4. adds ``<destinationOptions>`` (for ``s3`` destinations, filled with AWS's
    defaults where not given) and ``<deliverCrossAccountRole>`` to the describe
-   template.
+   template;
+5. refuses what AWS refuses (``flow_log_rules.check``: resource id limits and forms,
+   transit gateway and Cloud WAN rules, destination and tag-field rules), before moto
+   creates anything;
+6. keeps ``TagFieldSpecifications`` and returns it in DescribeFlowLogs.  LocalStack
+   parses requests and re-serialises moto's answers with its own copy of the EC2
+   model (botocore 1.42.34), which has neither TagFieldSpecifications nor the Cloud
+   WAN resource types; ``_patch_ec2_spec`` adds them from botocore 1.44.8's model, so
+   the field is parsed and returned at all;
+7. transit gateway and Cloud WAN flow logs: no TrafficType in DescribeFlowLogs (moto
+   rendered "None") and MaxAggregationInterval 60 when not given (the only value AWS
+   allows for them).
 
 Test infrastructure only; see the package docstring.
 """
@@ -45,6 +56,8 @@ import logging
 import threading
 
 from localstack.runtime import hooks
+
+from flowlogs_localstack_ext import flow_log_rules
 
 LOG = logging.getLogger(__name__)
 
@@ -61,7 +74,62 @@ _EXTRA = """
       {% endif %}
       {% if flow_log.flowlogs_deliver_cross_account_role %}
         <deliverCrossAccountRole>{{ flow_log.flowlogs_deliver_cross_account_role }}</deliverCrossAccountRole>
+      {% endif %}
+      {% if flow_log.flowlogs_tag_field_specifications %}
+        <tagFieldSpecificationSet>
+        {% for spec in flow_log.flowlogs_tag_field_specifications %}
+          <item>
+            <resourceType>{{ spec.ResourceType }}</resourceType>
+            <tagKeySet>
+            {% for key in spec.TagKeys %}
+              <item>{{ key }}</item>
+            {% endfor %}
+            </tagKeySet>
+          </item>
+        {% endfor %}
+        </tagFieldSpecificationSet>
       {% endif %}"""
+_TRAFFIC_TYPE = "<trafficType>{{ flow_log.traffic_type }}</trafficType>"
+_TRAFFIC_TYPE_IF_SET = "{% if flow_log.traffic_type %}" + _TRAFFIC_TYPE + "{% endif %}"
+
+# The CreateFlowLogs/FlowLog members and shapes that LocalStack's EC2 model (botocore
+# 1.42.34) lacks, as botocore 1.44.8's ec2 service-2.json defines them.
+_SPEC_SHAPES = {
+    "TagKey": {"type": "string", "max": 128, "min": 1},
+    "TagKeyList": {"type": "list", "member": {"shape": "TagKey", "locationName": "item"}, "max": 2, "min": 1},
+    "TaggableResourceType": {"type": "string", "enum": ["network-interface", "instance", "auto-scaling-group"]},
+    "TagFieldSpecificationRequest": {"type": "structure", "members": {
+        "ResourceType": {"shape": "TaggableResourceType"},
+        "TagKeys": {"shape": "TagKeyList", "locationName": "TagKey"}}},
+    "TagFieldSpecificationListRequest": {
+        "type": "list", "member": {"shape": "TagFieldSpecificationRequest", "locationName": "item"}, "max": 3, "min": 1},
+    "TagFieldSpecificationResponse": {"type": "structure", "members": {
+        "ResourceType": {"shape": "TaggableResourceType", "locationName": "resourceType"},
+        "TagKeys": {"shape": "TagKeyList", "locationName": "tagKeySet"}}},
+    "TagFieldSpecificationListResponse": {
+        "type": "list", "member": {"shape": "TagFieldSpecificationResponse", "locationName": "item"}, "max": 3, "min": 1},
+}
+_SPEC_MEMBERS = {
+    "CreateFlowLogsRequest": {"shape": "TagFieldSpecificationListRequest", "locationName": "TagFieldSpecification"},
+    "FlowLog": {"shape": "TagFieldSpecificationListResponse", "locationName": "tagFieldSpecificationSet"},
+}
+_RESOURCE_TYPES = ["VPC", "Subnet", "NetworkInterface", "TransitGateway", "TransitGatewayAttachment",
+                   "RegionalNatGateway", "CoreNetwork", "CoreNetworkEdge", "CoreNetworkAttachment"]
+
+
+def _patch_ec2_spec():
+    """Add TagFieldSpecifications and the Cloud WAN resource types to LocalStack's EC2 model."""
+    from localstack.aws import spec
+
+    ops = [{"op": "add", "path": "/shapes/" + name, "value": shape} for name, shape in _SPEC_SHAPES.items()]
+    ops += [{"op": "add", "path": "/shapes/%s/members/TagFieldSpecifications" % shape, "value": member}
+            for shape, member in _SPEC_MEMBERS.items()]
+    ops.append({"op": "add", "path": "/shapes/FlowLogsResourceType/enum", "value": _RESOURCE_TYPES})
+    key = "ec2/2016-11-15/service-2"
+    spec.loader.patches[key] = list(spec.loader.patches.get(key) or []) + ops
+    # Forget an EC2 model loaded before this hook (none is, with lazy loading).
+    for cached in [k for k in spec.loader._cache if any("ec2" in str(part) for part in k)]:
+        del spec.loader._cache[cached]
 
 
 def _fix_cloudwatch_delivery_status(flow_log, context) -> None:
@@ -87,6 +155,22 @@ def _fix_cloudwatch_delivery_status(flow_log, context) -> None:
         flow_log.deliver_logs_error_message = None
 
 
+def _exists(backend, resource_type, resource_id):
+    """Whether moto knows the resource; None where the emulator cannot tell.
+
+    VPCs, subnets and network interfaces are left to moto's own check (it raises
+    Invalid...ID.NotFound).  Cloud WAN is not emulated by LocalStack's free edition.
+    """
+    stores = {
+        "TransitGateway": "transit_gateways",
+        "TransitGatewayAttachment": "transit_gateway_attachments",
+        "RegionalNatGateway": "nat_gateways",
+    }
+    if resource_type not in stores:
+        return None
+    return resource_id in getattr(backend, stores[resource_type], {})
+
+
 _DEFAULT_FORMAT = (
     "${version} ${account-id} ${interface-id} ${srcaddr} ${dstaddr} ${srcport} ${dstport} "
     "${protocol} ${packets} ${bytes} ${start} ${end} ${action} ${log-status}"
@@ -109,7 +193,10 @@ def _request_configuration(request):
     return {
         "traffic_type": request.get("TrafficType"),
         "log_format": request.get("LogFormat") or _DEFAULT_FORMAT,
-        "max_aggregation_interval": int(request.get("MaxAggregationInterval") or 600),
+        # AWS's default is 600, except for the types that allow only 60.
+        "max_aggregation_interval": int(request.get("MaxAggregationInterval")
+                                        or (60 if request.get("ResourceType") in flow_log_rules.NO_TRAFFIC_TYPE
+                                            else 600)),
         "deliver_logs_permission_arn": request.get("DeliverLogsPermissionArn"),
         "options": _options(request.get("DestinationOptions")),
     }
@@ -130,6 +217,7 @@ def _same_configuration(flow_log, configuration) -> bool:
 # EAGER_SERVICE_LOADING=1 the EC2 dispatch table is built from the patched method.
 @hooks.on_infra_start(priority=50)
 def flowlogs_patch_flow_log_destination_options():
+    from localstack.aws.api import CommonServiceException
     from localstack.services.ec2.provider import Ec2Provider
     from localstack.utils.patch import patch
     from moto.ec2.models import ec2_backends
@@ -151,7 +239,20 @@ def flowlogs_patch_flow_log_destination_options():
     # before the patch) render as if the options had been left out.
     FlowLogs.flowlogs_destination_options = None
     FlowLogs.flowlogs_deliver_cross_account_role = None
-    moto_responses.DESCRIBE_FLOW_LOGS_RESPONSE = template.replace(_ANCHOR, _ANCHOR + _EXTRA, 1)
+    FlowLogs.flowlogs_tag_field_specifications = None
+    template = template.replace(_ANCHOR, _ANCHOR + _EXTRA, 1)
+    moto_responses.DESCRIBE_FLOW_LOGS_RESPONSE = template.replace(_TRAFFIC_TYPE, _TRAFFIC_TYPE_IF_SET, 1)
+    _patch_ec2_spec()
+
+    # moto refuses ids of kinds it does not know ("InvalidID"), such as Cloud WAN's
+    # core-network-... and attachment-...; flow_log_rules has checked their form.
+    validate_resource_ids = moto_responses.validate_resource_ids
+
+    def validate_known_resource_ids(resource_ids):
+        known = [rid for rid in resource_ids if not flow_log_rules.is_cloud_wan_id(rid)]
+        return validate_resource_ids(known) if known or not resource_ids else True
+
+    moto_responses.validate_resource_ids = validate_known_resource_ids
 
     # localstack.utils.patch keeps the @handler metadata (functools.wraps), so the
     # EC2 dispatch table still maps CreateFlowLogs to this method.
@@ -167,6 +268,11 @@ def flowlogs_patch_flow_log_destination_options():
 
     @patch(Ec2Provider.create_flow_logs)
     def create_flow_logs(fn, self, context, request, **kwargs):
+        backend = ec2_backends[context.account_id][context.region]
+        try:
+            flow_log_rules.check(request, context.region, lambda kind, rid: _exists(backend, kind, rid))
+        except flow_log_rules.Refused as refused:
+            raise CommonServiceException(code=refused.code, message=refused.message)
         _creating.configuration = _request_configuration(request)
         try:
             response = fn(self, context, request, **kwargs)
@@ -174,7 +280,8 @@ def flowlogs_patch_flow_log_destination_options():
             _creating.configuration = None
         options = request.get("DestinationOptions")
         role = request.get("DeliverCrossAccountRole")
-        backend = ec2_backends[context.account_id][context.region]
+        tag_fields = request.get("TagFieldSpecifications")
+        no_traffic_type = request.get("ResourceType") in flow_log_rules.NO_TRAFFIC_TYPE
         for flow_log_id in response.get("FlowLogIds") or []:
             flow_log = backend.flow_logs.get(flow_log_id)
             if flow_log is None:
@@ -183,6 +290,11 @@ def flowlogs_patch_flow_log_destination_options():
                 flow_log.flowlogs_destination_options = dict(options)
             if role:
                 flow_log.flowlogs_deliver_cross_account_role = role
+            if tag_fields:
+                flow_log.flowlogs_tag_field_specifications = [
+                    {"ResourceType": spec["ResourceType"], "TagKeys": list(spec["TagKeys"])} for spec in tag_fields]
+            if no_traffic_type and request.get("MaxAggregationInterval") is None:
+                flow_log.max_aggregation_interval = 60
             _fix_cloudwatch_delivery_status(flow_log, context)
         return response
 
