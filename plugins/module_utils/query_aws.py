@@ -59,7 +59,7 @@ class StsErrors(AWSErrorHandler):
     """GetCallerIdentity has no missing case."""
 
 
-@StsErrors.common_error_handler("find the caller's account (sts GetCallerIdentity)")
+@StsErrors.common_error_handler("find the caller's account (GetCallerIdentity)")
 def caller_account(module):
     """(account id, partition) of the credentials in use; GetCallerIdentity needs no IAM permission."""
     identity = client(module, "sts").get_caller_identity(aws_retry=True)
