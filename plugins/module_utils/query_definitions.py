@@ -37,6 +37,7 @@ import re
 
 from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
 
+from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_athena import AthenaParameterError
 from ansible_collections.flowlogs.aws.plugins.module_utils.ownership import MANAGED_BY_KEY
 from ansible_collections.flowlogs.aws.plugins.module_utils.ownership import MANAGED_BY_VALUE
 from ansible_collections.flowlogs.aws.plugins.module_utils.query_aws import LogsErrors
@@ -51,13 +52,8 @@ LOG_GROUP_NAME_RE = re.compile(r"^[.\-_/#A-Za-z0-9]{1,512}$")
 PAGE_SIZE = 1000
 
 
-class QueryDefinitionError(ValueError):
-    """Invalid parameters; ``problems`` lists every one found."""
-
-    def __init__(self, problems):
-        problems = list(problems)
-        super(QueryDefinitionError, self).__init__("; ".join(problems))
-        self.problems = problems
+# Invalid parameters; ``problems`` lists every one found (the class the Athena modules use).
+QueryDefinitionError = AthenaParameterError
 
 
 def logs_client(module):
