@@ -189,24 +189,24 @@ ddl:
   sample: "CREATE EXTERNAL TABLE IF NOT EXISTS vpc_flow_logs.prod_flow_logs (\n  version int, ..."
 columns:
   description: The table's columns, in order.
-  returned: when O(state=present)
+  returned: when O(state=present), unless the table is foreign (see RV(foreign))
   type: list
   elements: dict
   sample: [{name: version, type: int}, {name: end, type: bigint}]
 partition_keys:
   description: The partition keys, in order.
-  returned: when O(state=present)
+  returned: when O(state=present), unless the table is foreign (see RV(foreign))
   type: list
   elements: dict
   sample: [{name: aws_account_id, type: string}, {name: aws_region, type: string}, {name: day, type: string}]
 location_template:
   description: The C(storage.location.template) of the partition projection.
-  returned: when O(state=present)
+  returned: when O(state=present), unless the table is foreign (see RV(foreign))
   type: str
   sample: "s3://my-flow-logs/AWSLogs/${aws_account_id}/vpcflowlogs/${aws_region}/${day}/"
 start_date:
   description: The projection start date used.
-  returned: when O(state=present)
+  returned: when O(state=present), unless the table is foreign (see RV(foreign))
   type: str
   sample: "2025-01-01"
 foreign:
@@ -405,11 +405,11 @@ class GlueFlowLogTable:
         generated = table_input(desired)
         # The marker is compared through table_is_managed, not as one of the parameters the generator owns.
         wanted = dict(generated, Parameters=dict(generated["Parameters"], **MARKER))
-        changes = []
+        database_changes, changes = [], []
         if database is None:
-            changes.append("create database {0}".format(self.database))
+            database_changes.append("create database {0}".format(self.database))
         elif database_ownership == "adopt":
-            changes.append("take over database {0} (tag {1})".format(self.database, ", ".join(MARKER)))
+            database_changes.append("take over database {0} (tag {1})".format(self.database, ", ".join(MARKER)))
         if current is None:
             changes.append("create table {0}.{1}".format(self.database, self.name))
             request = wanted
@@ -428,26 +428,27 @@ class GlueFlowLogTable:
         )
         if self.module._diff:
             self.results["diff"] = {"before": table_summary(current), "after": table_summary(request)}
-        if not changes:
+        if not (database_changes or changes):
             self.results["table"] = _snake(current)
             return
         if self.module.check_mode:
-            self.results.update(changes=changes, changed=True, database_created=database is None,
+            self.results.update(changes=database_changes + changes, changed=True, database_created=database is None,
                                 table=_snake(dict(request, DatabaseName=self.database)))
             return
         if database is None:
             self._create_database()
             self.results["database_created"] = True
-            self._done(changes.pop(0))
-        elif changes[0].startswith("take over database"):
+        elif database_changes:
             self._tag_database()
-            self._done(changes.pop(0))
-        if current is None:
-            self._create_table(request)
-        else:
-            self._update_table(request)
-        for change in changes:
+        for change in database_changes:
             self._done(change)
+        if changes:
+            if current is None:
+                self._create_table(request)
+            else:
+                self._update_table(request)
+            for change in changes:
+                self._done(change)
         self.results["table"] = _snake(self._get_table())
 
     # ---- absent ------------------------------------------------------------------------------
