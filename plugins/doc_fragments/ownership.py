@@ -8,7 +8,8 @@ class ModuleDocFragment(object):
 options:
   adopt:
     description:
-      - Take over a matching resource that the collection did not create (one without the
+      - >-
+        Take over a matching resource that the collection did not create (one without the
         C(managed-by=flowlogs.aws) tag): it is then tagged, modified and, later, deleted like one the
         collection created.
       - When V(false), such a resource is reported in the result and left exactly as it is.
@@ -16,6 +17,6 @@ options:
     default: false
 notes:
   - Everything the collection creates carries the tag C(managed-by=flowlogs.aws). The modules always add it,
-    whatever O(tags) and O(purge_tags) say, and refuse a O(tags) value that changes it. Only resources
+    whatever C(tags) and C(purge_tags) say (where a module has them), and refuse a C(tags) value that changes it. Only resources
     that carry it are modified, retagged or deleted, unless O(adopt=true).
 """
