@@ -200,6 +200,9 @@ def named_query_handlers(queries):
                                       "QueryString": QueryString, "Description": Description, "WorkGroup": WorkGroup}
         return {"NamedQueryId": query_id}
 
+    def delete_named_query(NamedQueryId):
+        del state["queries"][NamedQueryId]
+
     return {
         "get_work_group": lambda WorkGroup: {"WorkGroup": {"Name": WorkGroup}},
         "list_named_queries": lambda WorkGroup: {"NamedQueryIds": sorted(state["queries"])},
@@ -208,7 +211,7 @@ def named_query_handlers(queries):
         "create_named_query": create_named_query,
         "update_named_query": lambda NamedQueryId, Name, QueryString, Description: state["queries"][
             NamedQueryId].update(Name=Name, QueryString=QueryString, Description=Description),
-        "delete_named_query": lambda NamedQueryId: state["queries"].pop(NamedQueryId),
+        "delete_named_query": delete_named_query,
     }
 
 
