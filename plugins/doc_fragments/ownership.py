@@ -16,6 +16,6 @@ options:
     default: false
 notes:
   - Everything the collection creates carries the tag C(managed-by=flowlogs.aws). The modules always add it,
-    whatever O(tags) and O(purge_tags) say, and refuse a O(tags) value that changes it. Only resources
-    that carry it are modified, retagged or deleted, unless O(adopt=true).
+    whatever C(tags) and C(purge_tags) say (where a module has them), and refuse a C(tags) value that
+    changes it. Only resources that carry it are modified, retagged or deleted, unless O(adopt=true).
 """

@@ -252,7 +252,7 @@ def check_queries(queries, default_database, query_set):
     return normalised
 
 
-def plan_named_queries(existing, desired, query_set, purge=False, absent=False):
+def plan_named_queries(existing, desired, query_set, purge=False, absent=False, adopt=False):
     """Decide what to do with the named queries of a workgroup.
 
     ``existing`` are BatchGetNamedQuery entries (Name, Description, Database,
@@ -267,13 +267,16 @@ def plan_named_queries(existing, desired, query_set, purge=False, absent=False):
       - ``create``: desired queries with no existing query of that name;
       - ``delete``: existing queries to remove: extra copies of a managed name,
         with ``purge`` the set's queries that are no longer wanted, and with
-        ``absent`` every query of the set.
+        ``absent`` every query of the set;
+      - ``foreign``: existing queries with a wanted name but without the set's
+        marker (made by hand or by another tool): left alone, and the wanted
+        query is not created beside them, unless ``adopt``, which takes them
+        over (updated, with the marker).
 
-    A query of the set is recognised by the marker at the end of its
-    description. A query with a wanted name but no marker (made by hand) is
-    adopted rather than duplicated.
+    Named queries have no tags; a query of the set is recognised by the marker
+    at the end of its description.
     """
-    plan = {"unchanged": [], "update": [], "replace": [], "create": [], "delete": []}
+    plan = {"unchanged": [], "update": [], "replace": [], "create": [], "delete": [], "foreign": []}
     ours = [q for q in existing if has_marker(q.get("Description"), query_set)]
     if absent:
         plan["delete"] = list(ours)
@@ -285,6 +288,9 @@ def plan_named_queries(existing, desired, query_set, purge=False, absent=False):
     for want in desired:
         candidates = by_name.get(want["name"], [])
         managed = [q for q in candidates if has_marker(q.get("Description"), query_set)]
+        if not managed and candidates and not adopt:
+            plan["foreign"].append(candidates[0])
+            continue
         match = managed[0] if managed else (candidates[0] if candidates else None)
         for extra in managed[1:]:
             plan["delete"].append(extra)

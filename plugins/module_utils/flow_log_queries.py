@@ -20,6 +20,7 @@ import ipaddress
 import re
 from collections import OrderedDict, namedtuple
 
+from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_athena import AthenaParameterError
 from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_format import FlowLogFormatError
 from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_format import athena_columns
 from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_format import parse_format
@@ -40,13 +41,9 @@ TCP, ROWS = 6, 100
 QueryDefinition = namedtuple("QueryDefinition", "key console_name description fields")
 
 
-class FlowLogQueryError(ValueError):
-    """Invalid query generation options; ``problems`` lists them all."""
-
-    def __init__(self, problems):
-        problems = list(problems)
-        super(FlowLogQueryError, self).__init__("; ".join(problems))
-        self.problems = problems
+# Invalid query generation options; ``problems`` lists them all. The same class as the
+# named-query validation errors, which it was a copy of.
+FlowLogQueryError = AthenaParameterError
 
 
 _CATALOGUE = (

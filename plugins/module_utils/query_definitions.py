@@ -17,8 +17,19 @@ lists under a name prefix (one paginated listing per task), and
 * extra definitions with the same name are deleted (names identify);
 * with ``purge``, definitions under the prefix that are not desired are deleted.
 
+Ownership: query definitions have no tags (PutQueryDefinition takes none), so the
+collection marks the ones it writes with a last line ``# managed-by=flowlogs.aws``
+in the query string, a Logs Insights comment ("Use aliases and comments in
+queries", Amazon CloudWatch Logs User Guide): it changes nothing in what the query
+does. Only marked definitions are updated, de-duplicated, purged or deleted. A
+definition without the marker is foreign and left alone, except one identical to
+what the collection would write (same name, query and log groups, as saved by a
+release before the marker): taking it over changes nothing anyone wrote. With
+``adopt`` foreign ones are taken over too.
+
 ``plan`` is pure so that it can be unit-tested; the API helpers retry
-throttling through the client made by ``logs_client``.
+throttling through the client made by ``logs_client`` and raise AnsibleAWSError
+naming the operation (query_aws.LogsErrors).
 """
 
 import os
@@ -26,33 +37,28 @@ import re
 
 from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
 
-from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
-from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
+from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_athena import AthenaParameterError
+from ansible_collections.flowlogs.aws.plugins.module_utils.ownership import MANAGED_BY_KEY
+from ansible_collections.flowlogs.aws.plugins.module_utils.ownership import MANAGED_BY_VALUE
+from ansible_collections.flowlogs.aws.plugins.module_utils.query_aws import LogsErrors
+from ansible_collections.flowlogs.aws.plugins.module_utils.query_aws import client
 
 NAME_MAX = 255
 QUERY_STRING_MAX = 10000
+MARKER_LINE = "# %s=%s" % (MANAGED_BY_KEY, MANAGED_BY_VALUE)
+# What a query may use of QUERY_STRING_MAX: the marker takes a newline and its line.
+QUERY_ROOM = QUERY_STRING_MAX - len(MARKER_LINE) - 1
 LOG_GROUP_NAME_RE = re.compile(r"^[.\-_/#A-Za-z0-9]{1,512}$")
 PAGE_SIZE = 1000
 
 
-class QueryDefinitionError(ValueError):
-    """Invalid parameters; ``problems`` lists every one found."""
-
-    def __init__(self, problems):
-        problems = list(problems)
-        super(QueryDefinitionError, self).__init__("; ".join(problems))
-        self.problems = problems
-
-
-# CloudWatch Logs throttles with "ThrottlingException", which AWSRetry does not retry by
-# default (its list has EC2's "Throttling" and "RequestLimitExceeded").
-RETRY_CODES = ["ThrottlingException"]
+# Invalid parameters; ``problems`` lists every one found (the class the Athena modules use).
+QueryDefinitionError = AthenaParameterError
 
 
 def logs_client(module):
-    """A CloudWatch Logs client whose aws_retry=True calls retry throttling with jittered backoff."""
-    return module.client("logs", retry_decorator=AWSRetry.jittered_backoff(
-        retries=10, delay=1, max_delay=30, catch_extra_error_codes=RETRY_CODES))
+    """A CloudWatch Logs client whose aws_retry=True calls retry throttling (ThrottlingException too)."""
+    return client(module, "logs")
 
 
 def _log_group_problems(where, names):
@@ -106,9 +112,10 @@ def desired_definitions(params):
         if state == "present":
             if not isinstance(query_string, str) or not query_string.strip():
                 problems.append("%s: query_string is required and may not be blank" % where)
-            elif len(query_string) > QUERY_STRING_MAX:
-                problems.append("%s: query_string has %d characters; AWS allows %d"
-                                % (where, len(query_string), QUERY_STRING_MAX))
+            elif len(query_string) > QUERY_ROOM:
+                problems.append("%s: query_string has %d characters; AWS allows %d, of which the ownership "
+                                "marker line takes %d" % (where, len(query_string), QUERY_STRING_MAX,
+                                                          QUERY_STRING_MAX - QUERY_ROOM))
         groups = item.get("log_group_names")
         problems.extend(_log_group_problems(where + ".log_group_names", groups))
         if groups is None:
@@ -128,19 +135,15 @@ def listing_prefix(name_prefix, names):
     return common or None
 
 
-@AWSRetry.jittered_backoff(retries=10, delay=1, max_delay=30, catch_extra_error_codes=RETRY_CODES)
-def _describe_page(client, **kwargs):
-    return client.describe_query_definitions(**kwargs)
-
-
-def describe_query_definitions(client, name_prefix=None):
+@LogsErrors.common_error_handler("list query definitions (DescribeQueryDefinitions)")
+def describe_query_definitions(client_, name_prefix=None):
     """Every query definition whose name starts with name_prefix (all of them for None)."""
     kwargs = {"maxResults": PAGE_SIZE}
     if name_prefix:
         kwargs["queryDefinitionNamePrefix"] = name_prefix
     found = []
     while True:
-        page = _describe_page(client, **kwargs)
+        page = client_.describe_query_definitions(aws_retry=True, **kwargs)
         found.extend(page.get("queryDefinitions", []))
         token = page.get("nextToken")
         if not token:
@@ -148,13 +151,30 @@ def describe_query_definitions(client, name_prefix=None):
         kwargs["nextToken"] = token
 
 
+def stored_query(query_string):
+    """The query string as saved: the user's query, then the marker line."""
+    return query_string.rstrip("\n") + "\n" + MARKER_LINE
+
+
+def split_marker(stored):
+    """(query string without the marker, whether it carried the marker)."""
+    stored = stored or ""
+    if stored == MARKER_LINE:
+        return "", True
+    if stored.endswith("\n" + MARKER_LINE):
+        return stored[:-len(MARKER_LINE) - 1], True
+    return stored, False
+
+
 def normalize(existing):
-    """A DescribeQueryDefinitions item in the shape of a desired definition, plus its id."""
+    """A DescribeQueryDefinitions item in the shape of a desired definition, plus its id and ownership."""
+    query_string, managed = split_marker(existing.get("queryString"))
     return {
         "query_definition_id": existing.get("queryDefinitionId"),
         "name": existing.get("name"),
-        "query_string": existing.get("queryString"),
+        "query_string": query_string,
         "log_group_names": sorted(existing.get("logGroupNames") or []),
+        "managed": managed,
     }
 
 
@@ -163,71 +183,87 @@ def _same(current, desired):
             and current["log_group_names"] == desired["log_group_names"])
 
 
-def plan(existing, desired, purge=False, name_prefix=None):
+def plan(existing, desired, purge=False, name_prefix=None, adopt=False):
     """What to do to reach ``desired`` from ``existing`` (DescribeQueryDefinitions items).
 
     Returns a dict with ``create`` (desired definitions), ``update`` (pairs
-    ``(current, desired)``), ``unchanged`` (current definitions), ``delete``
-    (current definitions: same-name duplicates, and with ``purge`` those under
-    ``name_prefix`` that are not desired) and ``result`` (one entry per desired
-    definition, in order; created ones have no id yet).
+    ``(current, desired)``; an update of an unmarked definition adds the marker),
+    ``unchanged`` (current definitions), ``delete`` (current definitions: marked
+    same-name duplicates, and with ``purge`` marked ones under ``name_prefix``
+    that are not desired), ``foreign`` (current definitions with a desired name
+    that are not ours: left alone, and the desired one is not created beside
+    them) and ``result`` (one entry per desired definition that is ours, in
+    order; created ones have no id yet).
     """
     current = [normalize(item) for item in existing]
     by_name = {}
     for item in current:
         by_name.setdefault(item["name"], []).append(item)
-    actions = {"create": [], "update": [], "unchanged": [], "delete": [], "result": []}
+    actions = {"create": [], "update": [], "unchanged": [], "delete": [], "foreign": [], "result": []}
     for want in desired:
         candidates = by_name.get(want["name"], [])
-        if not candidates:
+        ours = [c for c in candidates if c["managed"]]
+        if not ours:
+            # Unmarked: ours only when identical to what we would write, or when adopting.
+            ours = [c for c in candidates if adopt or _same(c, want)][:1]
+        if not ours and candidates:
+            actions["foreign"].extend(candidates)
+            continue
+        if not ours:
             actions["create"].append(want)
             actions["result"].append(dict(want, query_definition_id=None))
             continue
-        # Keep an identical one if there is one, so that an unchanged run never writes.
-        keeper = next((c for c in candidates if _same(c, want)), candidates[0])
-        if _same(keeper, want):
+        # Keep an identical marked one if there is one, so that an unchanged run never writes.
+        keeper = next((c for c in ours if c["managed"] and _same(c, want)), ours[0])
+        if keeper["managed"] and _same(keeper, want):
             actions["unchanged"].append(keeper)
         else:
             actions["update"].append((keeper, want))
-        actions["delete"].extend(c for c in candidates if c is not keeper)
+        actions["delete"].extend(c for c in ours if c is not keeper)
         actions["result"].append(dict(want, query_definition_id=keeper["query_definition_id"]))
     if purge and name_prefix:
         wanted = set(want["name"] for want in desired)
-        actions["delete"].extend(c for c in current
-                                 if c["name"].startswith(name_prefix) and c["name"] not in wanted)
+        actions["delete"].extend(c for c in current if c["managed"]
+                                 and c["name"].startswith(name_prefix) and c["name"] not in wanted)
     return actions
 
 
-def plan_absent(existing, names=None, name_prefix=None):
-    """The definitions to delete: those named (any number per name), else all under name_prefix."""
+def plan_absent(existing, names=None, name_prefix=None, adopt=False):
+    """The definitions to delete and the foreign ones to leave alone, as two lists.
+
+    Those named (any number per name), else all under name_prefix; only marked
+    ones unless ``adopt``.
+    """
     current = [normalize(item) for item in existing]
     if names is not None:
         wanted = set(names)
-        return [c for c in current if c["name"] in wanted]
-    return [c for c in current if name_prefix and c["name"].startswith(name_prefix)]
+        scope = [c for c in current if c["name"] in wanted]
+    else:
+        scope = [c for c in current if name_prefix and c["name"].startswith(name_prefix)]
+    return ([c for c in scope if adopt or c["managed"]], [c for c in scope if not (adopt or c["managed"])])
 
 
-def put_query_definition(client, definition, query_definition_id=None):
-    """Create (no id) or replace (id) one definition; returns its id."""
-    kwargs = {"name": definition["name"], "queryString": definition["query_string"]}
+@LogsErrors.common_error_handler("save a query definition (PutQueryDefinition)")
+def put_query_definition(client_, definition, query_definition_id=None):
+    """Create (no id) or replace (id) one definition, with the marker; returns its id."""
+    kwargs = {"name": definition["name"], "queryString": stored_query(definition["query_string"])}
     if definition["log_group_names"]:
         kwargs["logGroupNames"] = definition["log_group_names"]
     if query_definition_id:
         kwargs["queryDefinitionId"] = query_definition_id
-    return client.put_query_definition(aws_retry=True, **kwargs)["queryDefinitionId"]
+    return client_.put_query_definition(aws_retry=True, **kwargs)["queryDefinitionId"]
 
 
-def delete_query_definition(client, query_definition_id):
-    """Delete one definition; one that is already gone counts as deleted."""
-    try:
-        client.delete_query_definition(aws_retry=True, queryDefinitionId=query_definition_id)
-    except is_boto3_error_code("ResourceNotFoundException"):
-        return False
+@LogsErrors.deletion_error_handler("delete a query definition (DeleteQueryDefinition)")
+def delete_query_definition(client_, query_definition_id):
+    """Delete one definition; one that is already gone counts as deleted (False)."""
+    client_.delete_query_definition(aws_retry=True, queryDefinitionId=query_definition_id)
     return True
 
 
 def format_query_definition(item):
-    """A DescribeQueryDefinitions item as a snake_case result (log_group_names always a list)."""
+    """A DescribeQueryDefinitions item as a snake_case result (log_group_names always a list, marker split off)."""
     result = camel_dict_to_snake_dict(item)
+    result["query_string"], result["managed"] = split_marker(item.get("queryString"))
     result["log_group_names"] = list(item.get("logGroupNames") or [])
     return result

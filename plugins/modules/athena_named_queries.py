@@ -22,7 +22,9 @@ description:
     Athena allows several named queries with the same name; this module keeps one per name. Named queries
     have no tags, so the queries of a set carry the marker C([flowlogs.aws query set: NAME]) at the end of their
     description. O(purge=true) and O(state=absent) delete only queries with the marker of O(query_set).
-    A query with a wanted name but without the marker (made by hand) is adopted and updated, not duplicated.
+    A query with a wanted name but without the marker (made by hand or by another tool) is foreign: it is left as it
+    is, the wanted query is not saved beside it, and its name is listed in RV(foreign), unless O(adopt=true), which
+    updates it and adds the marker.
   - Every parameter, including the log format, is validated before any API call.
 author:
   - flowlogs.aws maintainers (@flowlogs)
@@ -151,10 +153,13 @@ notes:
   - Check mode reports what would change and changes nothing. Diff mode shows the queries before and after.
   - The workgroup must exist, except in check mode, where a missing workgroup (one an earlier task would create)
     means that every query would be created.
+  - When an AWS call fails, the failure names the operation, and RV(created), RV(updated) and RV(deleted) list what
+    was done before it.
 extends_documentation_fragment:
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - amazon.aws.boto3
+  - flowlogs.aws.ownership
 """
 
 EXAMPLES = r"""
@@ -239,6 +244,14 @@ deleted:
   returned: always
   type: list
   elements: str
+foreign:
+  description:
+    - Names of wanted queries that exist in the workgroup without the set marker; they were left as they are and not
+      saved again. Empty with O(adopt=true).
+  returned: always
+  type: list
+  elements: str
+  sample: [prod_flow_logs_top_talkers]
 skipped_queries:
   description: Generated queries left out because the format lacks fields they need.
   returned: always
@@ -247,14 +260,7 @@ skipped_queries:
   sample: [{key: top_talking_instances, name: prod_flow_logs_top_talking_instances, missing_fields: [instance-id]}]
 """
 
-try:
-    import botocore
-except ImportError:
-    pass  # handled by AnsibleAWSModule
-
-from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
-from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 
 from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_athena import AthenaParameterError
 from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_athena import check_queries
@@ -265,14 +271,18 @@ from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_format impor
 from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_queries import QUERY_KEYS
 from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_queries import FlowLogQueryError
 from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_queries import generate_queries
+from ansible_collections.flowlogs.aws.plugins.module_utils.query_aws import AnsibleAWSError
+from ansible_collections.flowlogs.aws.plugins.module_utils.query_aws import AthenaErrors
+from ansible_collections.flowlogs.aws.plugins.module_utils.query_aws import client
+from ansible_collections.flowlogs.aws.plugins.module_utils.query_aws import run
 
 BATCH = 50
 # Errors that mean UpdateNamedQuery is not available (an older emulator or partition): replace instead.
 _NO_UPDATE = ["UnknownOperationException", "NotImplementedException", "InternalFailure"]
 
 
-def _aws_errors():
-    return (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError)
+def _code(error):
+    return ((getattr(error.exception, "response", None) or {}).get("Error") or {}).get("Code")
 
 
 class NamedQuerySet:
@@ -281,11 +291,12 @@ class NamedQuerySet:
     def __init__(self, module):
         self.module = module
         self.params = module.params
+        self.workgroup = self.params["workgroup"]
         self.results = {"changed": False, "named_queries": [], "created": [], "updated": [], "deleted": [],
-                        "skipped_queries": []}
+                        "skipped_queries": [], "foreign": []}
         self.query_set = self._query_set()
         self.desired = self._validate()
-        self.client = module.client("athena", retry_decorator=AWSRetry.jittered_backoff(retries=10, delay=1, max_delay=30))
+        self.client = client(module, "athena")
 
     def _query_set(self):
         if self.params["query_set"]:
@@ -339,60 +350,83 @@ class NamedQuerySet:
                 problems.extend(error.problems)
         self._fail(problems)
 
+    # ---- AWS calls (each names its operation when it fails) ----------------------------------
+
+    @AthenaErrors.list_error_handler("read the Athena workgroup (GetWorkGroup)")
+    def _get_workgroup(self):
+        return self.client.get_work_group(aws_retry=True, WorkGroup=self.workgroup)["WorkGroup"]
+
+    @AthenaErrors.common_error_handler("list the named queries of the Athena workgroup (ListNamedQueries)")
+    def _list_ids(self):
+        paginator = self.client.get_paginator("list_named_queries")
+        return paginator.paginate(WorkGroup=self.workgroup).build_full_result().get("NamedQueryIds", [])
+
+    @AthenaErrors.common_error_handler("read the named queries of the Athena workgroup (BatchGetNamedQuery)")
+    def _batch_get(self, ids):
+        return self.client.batch_get_named_query(aws_retry=True, NamedQueryIds=ids).get("NamedQueries", [])
+
+    @AthenaErrors.common_error_handler("create a named query (CreateNamedQuery)")
+    def _create(self, want):
+        response = self.client.create_named_query(
+            aws_retry=True, Name=want["name"], Database=want["database"], QueryString=want["query_string"],
+            Description=want["description"], WorkGroup=self.workgroup)
+        return response["NamedQueryId"]
+
+    @AthenaErrors.common_error_handler("delete a named query (DeleteNamedQuery)")
+    def _delete_call(self, query_id):
+        self.client.delete_named_query(aws_retry=True, NamedQueryId=query_id)
+
+    @AthenaErrors.common_error_handler("update a named query (UpdateNamedQuery)")
+    def _update_call(self, have, want):
+        self.client.update_named_query(
+            aws_retry=True, NamedQueryId=have["NamedQueryId"], Name=want["name"],
+            QueryString=want["query_string"], Description=want["description"])
+
     # ---- reads -------------------------------------------------------------------------------
 
     def _existing(self):
         """Every named query of the workgroup (None when the workgroup does not exist)."""
-        try:
-            # Asked first because not every endpoint fails ListNamedQueries for an unknown workgroup.
-            self.client.get_work_group(aws_retry=True, WorkGroup=self.params["workgroup"])
-        except is_boto3_error_code(["InvalidRequestException", "ResourceNotFoundException"]):
+        # Asked first because not every endpoint fails ListNamedQueries for an unknown workgroup.
+        if self._get_workgroup() is None:
             return None
-        except _aws_errors() as e:  # pylint: disable=duplicate-except
-            self.module.fail_json_aws(e, msg="Failed to read Athena workgroup {0}".format(self.params["workgroup"]))
-        try:
-            paginator = self.client.get_paginator("list_named_queries")
-            ids = paginator.paginate(WorkGroup=self.params["workgroup"]).build_full_result().get("NamedQueryIds", [])
-            found = []
-            for start in range(0, len(ids), BATCH):
-                response = self.client.batch_get_named_query(aws_retry=True, NamedQueryIds=ids[start:start + BATCH])
-                found.extend(response.get("NamedQueries", []))
-        except _aws_errors() as e:
-            self.module.fail_json_aws(e, msg="Failed to list the named queries of {0}".format(self.params["workgroup"]))
+        ids = self._list_ids()
+        found = []
+        for start in range(0, len(ids), BATCH):
+            found.extend(self._batch_get(ids[start:start + BATCH]))
         # ListNamedQueries of a workgroup lists only its queries; filter anyway, in case an endpoint ignores the argument.
-        return [q for q in found if q.get("WorkGroup", self.params["workgroup"]) == self.params["workgroup"]]
+        return [q for q in found if q.get("WorkGroup", self.workgroup) == self.workgroup]
 
     # ---- actions -----------------------------------------------------------------------------
 
-    def _create(self, want):
-        response = self.client.create_named_query(
-            aws_retry=True, Name=want["name"], Database=want["database"], QueryString=want["query_string"],
-            Description=want["description"], WorkGroup=self.params["workgroup"])
-        return response["NamedQueryId"]
-
     def _delete(self, query):
         try:
-            self.client.delete_named_query(aws_retry=True, NamedQueryId=query["NamedQueryId"])
-        except is_boto3_error_code("InvalidRequestException") as e:
-            if "not found" not in str(e).lower():
+            self._delete_call(query["NamedQueryId"])
+        except AnsibleAWSError as error:
+            if _code(error) != "InvalidRequestException" or "not found" not in str(error.exception).lower():
                 raise
         self.results["deleted"].append(query["Name"])
+        self.results["changed"] = True
+
+    def _created(self, name):
+        self.results["created"].append(name)
+        self.results["changed"] = True
 
     def _update(self, have, want):
         """UpdateNamedQuery; where it is not available, delete and create. Returns the id."""
         try:
-            self.client.update_named_query(
-                aws_retry=True, NamedQueryId=have["NamedQueryId"], Name=want["name"],
-                QueryString=want["query_string"], Description=want["description"])
-            self.results["updated"].append(want["name"])
-            return have["NamedQueryId"], "updated"
-        except is_boto3_error_code(_NO_UPDATE):
+            self._update_call(have, want)
+        except AnsibleAWSError as error:
+            if _code(error) not in _NO_UPDATE:
+                raise
             query_id = self._create(want)
             self._delete(have)
-            self.results["created"].append(want["name"])
+            self._created(want["name"])
             return query_id, "replaced"
+        self.results["updated"].append(want["name"])
+        self.results["changed"] = True
+        return have["NamedQueryId"], "updated"
 
-    def ensure(self):
+    def run(self):
         existing = self._existing()
         absent = self.params["state"] == "absent"
         if existing is None:
@@ -401,17 +435,23 @@ class NamedQuerySet:
             if self.module.check_mode:
                 # In a check-mode run the workgroup may be one an earlier task would have created.
                 self.module.warn("Athena workgroup {0} does not exist (yet): every query is reported as to be "
-                                 "created".format(self.params["workgroup"]))
+                                 "created".format(self.workgroup))
                 existing = []
             else:
                 self.module.fail_json(msg="Athena workgroup {0} does not exist; create it first (athena_workgroup)".format(
-                    self.params["workgroup"]))
-        plan = plan_named_queries(existing, self.desired, self.query_set, purge=self.params["purge"], absent=absent)
+                    self.workgroup))
+        plan = plan_named_queries(existing, self.desired, self.query_set, purge=self.params["purge"], absent=absent,
+                                  adopt=self.params["adopt"])
+        self.results["foreign"] = [q["Name"] for q in plan["foreign"]]
+        if plan["foreign"]:
+            self.module.warn("Named queries {0} of workgroup {1} were not saved by flowlogs.aws (no set marker in "
+                             "their description): they are left as they are and not saved again; adopt: true takes "
+                             "them over".format(", ".join(self.results["foreign"]), self.workgroup))
         changed = bool(plan["create"] or plan["update"] or plan["replace"] or plan["delete"])
-        self.results["changed"] = changed
         if self.module._diff:
             self.results["diff"] = self._diff(existing, plan)
         if self.module.check_mode or not changed:
+            self.results["changed"] = changed
             self.results["named_queries"] = self._planned(plan)
             if self.module.check_mode:
                 self.results["created"] = [w["name"] for w in plan["create"]] + [w["name"] for _have, w in plan["replace"]]
@@ -419,29 +459,24 @@ class NamedQuerySet:
                 self.results["deleted"] = [q["Name"] for q in plan["delete"]] + [h["Name"] for h, _want in plan["replace"]]
             return
         ids, status = {}, {}
-        try:
-            for query in plan["delete"]:
-                self._delete(query)
-            for have, want in plan["replace"]:
-                ids[want["name"]] = self._create(want)
-                self._delete(have)
-                self.results["created"].append(want["name"])
-                status[want["name"]] = "replaced"
-            for have, want in plan["update"]:
-                ids[want["name"]], status[want["name"]] = self._update(have, want)
-            for want in plan["create"]:
-                ids[want["name"]] = self._create(want)
-                self.results["created"].append(want["name"])
-                status[want["name"]] = "created"
-        except _aws_errors() as e:
-            self.module.fail_json_aws(e, msg="Failed to change the named queries of {0}".format(
-                self.params["workgroup"]), **self.results)
+        for query in plan["delete"]:
+            self._delete(query)
+        for have, want in plan["replace"]:
+            ids[want["name"]] = self._create(want)
+            self._delete(have)
+            self._created(want["name"])
+            status[want["name"]] = "replaced"
+        for have, want in plan["update"]:
+            ids[want["name"]], status[want["name"]] = self._update(have, want)
+        for want in plan["create"]:
+            ids[want["name"]] = self._create(want)
+            self._created(want["name"])
+            status[want["name"]] = "created"
         for have, want in plan["unchanged"]:
             ids[want["name"]], status[want["name"]] = have["NamedQueryId"], "unchanged"
         self.results["named_queries"] = [
-            dict(query_summary(want, status[want["name"]]), named_query_id=ids[want["name"]],
-                 workgroup=self.params["workgroup"])
-            for want in self.desired
+            dict(query_summary(want, status[want["name"]]), named_query_id=ids[want["name"]], workgroup=self.workgroup)
+            for want in self.desired if want["name"] in ids
         ]
 
     def _planned(self, plan):
@@ -451,7 +486,10 @@ class NamedQuerySet:
         for key, status in (("unchanged", "unchanged"), ("update", "updated"), ("replace", "replaced")):
             for have, want in plan[key]:
                 known[want["name"]] = (have, status)
+        foreign = set(q["Name"] for q in plan["foreign"])
         for want in self.desired:
+            if want["name"] in foreign:
+                continue
             have, status = known.get(want["name"], (None, "created"))
             row = query_summary(want, status)
             row["workgroup"] = self.params["workgroup"]
@@ -464,7 +502,8 @@ class NamedQuerySet:
         touched = set(q["NamedQueryId"] for q in plan["delete"])
         touched.update(h["NamedQueryId"] for key in ("update", "replace", "unchanged") for h, _want in plan[key])
         before = dict((q["Name"], query_summary(q)) for q in existing if q["NamedQueryId"] in touched)
-        after = dict((w["name"], query_summary(w)) for w in self.desired)
+        foreign = set(q["Name"] for q in plan["foreign"])
+        after = dict((w["name"], query_summary(w)) for w in self.desired if w["name"] not in foreign)
         for summary in list(before.values()) + list(after.values()):
             summary.pop("named_query_id", None)
             summary.pop("workgroup", None)
@@ -508,11 +547,10 @@ def main():
             ),
         ),
         purge=dict(type="bool", default=False),
+        adopt=dict(type="bool", default=False),
     )
     module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
-    manager = NamedQuerySet(module)
-    manager.ensure()
-    module.exit_json(**manager.results)
+    run(module, NamedQuerySet(module), "named queries of Athena workgroup {0}".format(module.params["workgroup"]))
 
 
 if __name__ == "__main__":

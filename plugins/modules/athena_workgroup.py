@@ -15,6 +15,9 @@ description:
   - Settings are compared with the existing workgroup and updated in place (C(UpdateWorkGroup)); tags are
     reconciled with C(TagResource) and C(UntagResource). An unchanged re-run only reads.
   - Every parameter is validated before any API call.
+  - The workgroup the module creates carries the tag C(managed-by=flowlogs.aws). A workgroup with the name O(name)
+    but without that tag (the C(primary) workgroup, or one made by hand) is neither changed nor deleted and is
+    listed in RV(foreign), unless O(adopt=true).
 author:
   - flowlogs.aws maintainers (@flowlogs)
 options:
@@ -81,6 +84,7 @@ extends_documentation_fragment:
   - amazon.aws.region.modules
   - amazon.aws.tags
   - amazon.aws.boto3
+  - flowlogs.aws.ownership
 """
 
 EXAMPLES = r"""
@@ -159,25 +163,27 @@ workgroup:
       description: The workgroup's tags.
       type: dict
       sample: {team: network}
+foreign:
+  description:
+    - The workgroup's name when a workgroup of that name exists without the C(managed-by=flowlogs.aws) tag; it was
+      left exactly as it is. Empty with O(adopt=true), which takes it over.
+  returned: always
+  type: list
+  elements: str
+  sample: [primary]
 changes:
-  description: What was (or would be) created, updated or deleted.
+  description:
+    - What was (or would be) created, updated or deleted.
+    - When the module fails, what was done before the failure.
   returned: always
   type: list
   elements: str
   sample: ["publish_cloudwatch_metrics: False -> True"]
 """
 
-try:
-    import botocore
-except ImportError:
-    pass  # handled by AnsibleAWSModule
-
 from ansible.module_utils.common.text.converters import to_text
 
-from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
-from ansible_collections.amazon.aws.plugins.module_utils.iam import get_aws_account_info
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
-from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import ansible_dict_to_boto3_tag_list
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import boto3_tag_list_to_ansible_dict
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import compare_aws_tags
@@ -188,9 +194,17 @@ from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_athena impor
 from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_athena import desired_workgroup
 from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_athena import workgroup_differences
 from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_athena import workgroup_summary
+from ansible_collections.flowlogs.aws.plugins.module_utils.ownership import MANAGED_BY_KEY
+from ansible_collections.flowlogs.aws.plugins.module_utils.ownership import is_managed
+from ansible_collections.flowlogs.aws.plugins.module_utils.ownership import marker_problems
+from ansible_collections.flowlogs.aws.plugins.module_utils.ownership import with_marker
+from ansible_collections.flowlogs.aws.plugins.module_utils.query_aws import AnsibleAWSError
+from ansible_collections.flowlogs.aws.plugins.module_utils.query_aws import AthenaErrors
+from ansible_collections.flowlogs.aws.plugins.module_utils.query_aws import caller_account
+from ansible_collections.flowlogs.aws.plugins.module_utils.query_aws import client
+from ansible_collections.flowlogs.aws.plugins.module_utils.query_aws import run
 
 PRIMARY = "primary"
-_AWS_ERRORS = (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) if "botocore" in globals() else ()
 
 
 class AthenaWorkgroup:
@@ -200,9 +214,9 @@ class AthenaWorkgroup:
         self.module = module
         self.params = module.params
         self.name = self.params["name"]
-        self.results = {"changed": False, "workgroup": {}, "changes": []}
+        self.results = {"changed": False, "workgroup": {}, "changes": [], "foreign": []}
         self.desired = self._validate()
-        self.client = module.client("athena", retry_decorator=AWSRetry.jittered_backoff(retries=10, delay=1, max_delay=30))
+        self.client = client(module, "athena")
         self._arn = None
 
     def _validate(self):
@@ -214,34 +228,72 @@ class AthenaWorkgroup:
             if self.name == PRIMARY:
                 self.module.fail_json(msg="The primary workgroup cannot be deleted", problems=["name: primary"])
             return None
+        problems = marker_problems(p["tags"])
         try:
-            return desired_workgroup(
+            desired = desired_workgroup(
                 self.name, p["output_location"], p["encryption"], p["kms_key"], p["enforce_workgroup_configuration"],
                 p["publish_cloudwatch_metrics"], p["bytes_scanned_cutoff"], p["description"], p["enabled"])
         except AthenaParameterError as error:
-            self.module.fail_json(msg="Invalid athena_workgroup parameters: {0}".format(error), problems=error.problems)
+            problems.extend(error.problems)
+        if problems:
+            self.module.fail_json(msg="Invalid athena_workgroup parameters: {0}".format("; ".join(problems)),
+                                  problems=problems)
+        return desired
 
     def arn(self):
         if self._arn is None:
-            account_id, partition = get_aws_account_info(self.module)
+            account_id, partition = caller_account(self.module)
             self._arn = "arn:{0}:athena:{1}:{2}:workgroup/{3}".format(partition, self.module.region, account_id, self.name)
         return self._arn
 
-    def _get(self):
-        try:
-            return self.client.get_work_group(aws_retry=True, WorkGroup=self.name)["WorkGroup"]
-        except is_boto3_error_code(["InvalidRequestException", "ResourceNotFoundException"]):
-            return None
-        except _AWS_ERRORS as e:  # pylint: disable=duplicate-except
-            self.module.fail_json_aws(e, msg="Failed to read Athena workgroup {0}".format(self.name))
+    # ---- AWS calls (each names its operation when it fails) ----------------------------------
 
+    @AthenaErrors.list_error_handler("read the Athena workgroup (GetWorkGroup)")
+    def _get(self):
+        return self.client.get_work_group(aws_retry=True, WorkGroup=self.name)["WorkGroup"]
+
+    @AthenaErrors.common_error_handler("read the tags of the Athena workgroup (ListTagsForResource)")
     def _tags(self):
-        try:
-            paginator = self.client.get_paginator("list_tags_for_resource")
-            tags = paginator.paginate(ResourceARN=self.arn()).build_full_result().get("Tags", [])
-        except _AWS_ERRORS as e:
-            self.module.fail_json_aws(e, msg="Failed to read the tags of Athena workgroup {0}".format(self.name))
+        paginator = self.client.get_paginator("list_tags_for_resource")
+        tags = paginator.paginate(ResourceARN=self.arn()).build_full_result().get("Tags", [])
         return boto3_tag_list_to_ansible_dict(tags)
+
+    @AthenaErrors.common_error_handler("create the Athena workgroup (CreateWorkGroup)")
+    def _create(self, tags):
+        self.client.create_work_group(aws_retry=True, Name=self.name, Configuration=self.desired["Configuration"],
+                                      Description=self.desired["Description"],
+                                      Tags=ansible_dict_to_boto3_tag_list(tags))
+
+    @AthenaErrors.common_error_handler("update the Athena workgroup (UpdateWorkGroup)")
+    def _update(self, **kwargs):
+        self.client.update_work_group(aws_retry=True, WorkGroup=self.name, **kwargs)
+
+    @AthenaErrors.common_error_handler("untag the Athena workgroup (UntagResource)")
+    def _untag(self, keys):
+        self.client.untag_resource(aws_retry=True, ResourceARN=self.arn(), TagKeys=list(keys))
+
+    @AthenaErrors.common_error_handler("tag the Athena workgroup (TagResource)")
+    def _tag(self, tags):
+        self.client.tag_resource(aws_retry=True, ResourceARN=self.arn(), Tags=ansible_dict_to_boto3_tag_list(tags))
+
+    # Not deletion_error_handler: DeleteWorkGroup of a workgroup that is not empty is an InvalidRequestException too.
+    @AthenaErrors.common_error_handler("delete the Athena workgroup (DeleteWorkGroup)")
+    def _delete(self):
+        self.client.delete_work_group(aws_retry=True, WorkGroup=self.name,
+                                      RecursiveDeleteOption=self.params["force_delete"])
+
+    def _done(self, change):
+        self.results["changes"].append(change)
+        self.results["changed"] = True
+
+    def _foreign(self, current_tags):
+        """A workgroup without the marker is not ours: reported and left alone, unless adopt: true."""
+        if is_managed(current_tags) or self.params["adopt"]:
+            return False
+        self.results["foreign"].append(self.name)
+        self.module.warn("Athena workgroup {0} was not created by flowlogs.aws (no {1} tag): it is left as it is; "
+                         "adopt: true takes it over".format(self.name, MANAGED_BY_KEY))
+        return True
 
     # ---- present -----------------------------------------------------------------------------
 
@@ -251,20 +303,22 @@ class AthenaWorkgroup:
         changes = []
         if current is None:
             changes.append("create workgroup {0}".format(self.name))
-            current_tags, to_set, to_unset = {}, dict((k, to_text(v)) for k, v in (tags or {}).items()), []
+            current_tags, to_set, to_unset = {}, dict((k, to_text(v)) for k, v in with_marker(tags).items()), []
         else:
-            changes.extend(workgroup_differences(current, self.desired))
             current_tags = self._tags()
-            to_set, to_unset = {}, []
-            if tags is not None:
-                to_set, to_unset = compare_aws_tags(current_tags, tags, self.params["purge_tags"])
-            if to_set:
-                changes.append("set tags {0}".format(", ".join(sorted(to_set))))
+            if self._foreign(current_tags):
+                self.results["workgroup"] = dict(workgroup_summary(current, current_tags), arn=self.arn())
+                return
+            changes.extend(workgroup_differences(current, self.desired))
+            # The marker is always wanted, whatever tags and purge_tags say (tags None: only the marker).
+            to_set, to_unset = compare_aws_tags(current_tags, with_marker(tags),
+                                                self.params["purge_tags"] and tags is not None)
             if to_unset:
                 changes.append("remove tags {0}".format(", ".join(sorted(to_unset))))
+            if to_set:
+                changes.append("set tags {0}".format(", ".join(sorted(to_set))))
         final_tags = dict((k, v) for k, v in current_tags.items() if k not in to_unset)
         final_tags.update((k, to_text(v)) for k, v in to_set.items())
-        self.results.update(changed=bool(changes), changes=changes)
         if self.module._diff:
             self.results["diff"] = {
                 "before": workgroup_summary(current, current_tags) if current else {},
@@ -274,53 +328,54 @@ class AthenaWorkgroup:
             self.results["workgroup"] = dict(workgroup_summary(current, current_tags), arn=self.arn())
             return
         if self.module.check_mode:
-            self.results["workgroup"] = workgroup_summary(self.desired, final_tags)
+            self.results.update(changed=True, changes=changes, workgroup=workgroup_summary(self.desired, final_tags))
             return
-        try:
-            if current is None:
-                kwargs = dict(Name=self.name, Configuration=self.desired["Configuration"],
-                              Description=self.desired["Description"])
-                if tags:
-                    kwargs["Tags"] = ansible_dict_to_boto3_tag_list(tags)
-                self.client.create_work_group(aws_retry=True, **kwargs)
-                if self.desired["State"] != "ENABLED":
-                    self.client.update_work_group(aws_retry=True, WorkGroup=self.name, State=self.desired["State"])
-            else:
-                if workgroup_differences(current, self.desired):
-                    self.client.update_work_group(aws_retry=True, WorkGroup=self.name,
-                                                  **configuration_updates(current, self.desired))
-                if to_unset:
-                    self.client.untag_resource(aws_retry=True, ResourceARN=self.arn(), TagKeys=list(to_unset))
-                if to_set:
-                    self.client.tag_resource(aws_retry=True, ResourceARN=self.arn(),
-                                             Tags=ansible_dict_to_boto3_tag_list(to_set))
-        except _AWS_ERRORS as e:
-            self.module.fail_json_aws(e, msg="Failed to {0} Athena workgroup {1}".format(
-                "create" if current is None else "update", self.name), changes=changes)
+        if current is None:
+            self._create(to_set)
+            self._done(changes.pop(0))
+            if self.desired["State"] != "ENABLED":
+                self._update(State=self.desired["State"])
+        else:
+            if workgroup_differences(current, self.desired):
+                self._update(**configuration_updates(current, self.desired))
+            settings = [c for c in changes if not c.startswith(("set tags ", "remove tags "))]
+            for change in settings:
+                self._done(change)
+            if to_unset:
+                self._untag(to_unset)
+                self._done("remove tags {0}".format(", ".join(sorted(to_unset))))
+            if to_set:
+                self._tag(to_set)
+                self._done("set tags {0}".format(", ".join(sorted(to_set))))
         self.results["workgroup"] = dict(workgroup_summary(self._get(), self._tags()), arn=self.arn())
 
     # ---- absent ------------------------------------------------------------------------------
 
     def ensure_absent(self):
         current = self._get()
-        if current is None:
+        if current is None or self._foreign(self._tags()):
             return
-        self.results.update(changed=True, changes=["delete workgroup {0}".format(self.name)])
         if self.module._diff:
             self.results["diff"] = {"before": workgroup_summary(current), "after": {}}
+        change = "delete workgroup {0}".format(self.name)
         if self.module.check_mode:
+            self.results.update(changed=True, changes=[change])
             return
         try:
-            self.client.delete_work_group(aws_retry=True, WorkGroup=self.name,
-                                          RecursiveDeleteOption=self.params["force_delete"])
-        except is_boto3_error_code("InvalidRequestException") as e:
-            if "not found" in str(e).lower():
-                return  # deleted meanwhile
-            self.module.fail_json_aws(e, msg="Failed to delete Athena workgroup {0}{1}".format(
-                self.name, "" if self.params["force_delete"] else
-                " (it is not empty? force_delete: true deletes its named queries and history too)"))
-        except _AWS_ERRORS as e:  # pylint: disable=duplicate-except
-            self.module.fail_json_aws(e, msg="Failed to delete Athena workgroup {0}".format(self.name))
+            self._delete()
+        except AnsibleAWSError as error:
+            if "not found" in str(error.exception).lower():
+                return  # deleted meanwhile: the goal is reached
+            if not self.params["force_delete"]:
+                error.message += " (is it not empty? force_delete: true deletes its named queries and history too)"
+            raise
+        self._done(change)
+
+    def run(self):
+        if self.params["state"] == "present":
+            self.ensure_present()
+        else:
+            self.ensure_absent()
 
 
 def main():
@@ -338,18 +393,14 @@ def main():
         force_delete=dict(type="bool", default=False),
         tags=dict(type="dict", aliases=["resource_tags"]),
         purge_tags=dict(type="bool", default=True),
+        adopt=dict(type="bool", default=False),
     )
     module = AnsibleAWSModule(
         argument_spec=argument_spec,
         supports_check_mode=True,
         required_if=[("state", "present", ("output_location",))],
     )
-    manager = AthenaWorkgroup(module)
-    if module.params["state"] == "present":
-        manager.ensure_present()
-    else:
-        manager.ensure_absent()
-    module.exit_json(**manager.results)
+    run(module, AthenaWorkgroup(module), "Athena workgroup {0}".format(module.params["name"]))
 
 
 if __name__ == "__main__":

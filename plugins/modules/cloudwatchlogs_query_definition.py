@@ -14,7 +14,15 @@ description:
     A re-run where nothing changed only reads.
   - Definitions are identified by O(query_definitions[].name). A missing one is created; one whose query
     string or log groups differ is updated in place and keeps its id; an identical one is left alone.
-    When several definitions share a name, one is kept and the others are deleted.
+    When several of the collection's definitions share a name, one is kept and the others are deleted.
+  - >-
+    Ownership: query definitions take no tags, so every definition the module saves ends with the Logs Insights comment
+    line C(# managed-by=flowlogs.aws) (comments are ignored when the query runs; see "Use aliases and comments in
+    queries" in the Amazon CloudWatch Logs User Guide). O(query_definitions[].query_string) and the results do not
+    include that line. Only definitions with it are updated, purged or deleted. A definition with a wanted name but
+    without it is foreign: it is left as it is, listed in RV(foreign), and the wanted one is not saved beside it,
+    unless O(adopt=true). A definition without the line that is identical to the wanted one (the same query string
+    and log groups) is taken over, since that changes nothing anyone wrote.
   - A C(/) in a name puts the definition in a folder of the CloudWatch console; O(name_prefix) with
     O(purge=true) makes the task own such a folder, deleting definitions in it that are not listed.
   - Every parameter is validated before any API call.
@@ -43,7 +51,8 @@ options:
         required: true
       query_string:
         description:
-          - The Logs Insights query, up to 10000 characters. Required when O(state=present).
+          - The Logs Insights query. Required when O(state=present).
+          - AWS allows 10000 characters; the ownership line takes 26 of them.
         type: str
       log_group_names:
         description:
@@ -75,11 +84,14 @@ notes:
   - Only the default query language (C(CWLI), Logs Insights QL) is managed.
   - Check mode reports exactly which definitions would be created, updated and deleted and changes nothing.
   - Diff mode shows the definitions in scope before and after.
+  - When an AWS call fails, the failure names the operation, and RV(created), RV(updated) and RV(deleted) list what
+    was done before it.
   - "IAM permissions: C(logs:DescribeQueryDefinitions), C(logs:PutQueryDefinition), C(logs:DeleteQueryDefinition)."
 extends_documentation_fragment:
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - amazon.aws.boto3
+  - flowlogs.aws.ownership
 seealso:
   - module: flowlogs.aws.cloudwatchlogs_query_definition_info
   - name: CloudWatch Logs Insights query syntax
@@ -171,10 +183,27 @@ deleted:
       description: The id.
       type: str
   sample: [{name: flowlogs/prod/Old query, query_definition_id: 0c1f2a44-1111-4e0b-a3c2-9f1e5d4c3b2a}]
+foreign:
+  description:
+    - Definitions in scope that the collection did not save (no C(# managed-by=flowlogs.aws) line), left as they are.
+      Empty with O(adopt=true).
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    name:
+      description: The name.
+      type: str
+    query_definition_id:
+      description: The id.
+      type: str
+  sample: [{name: flowlogs/prod/Top talkers by bytes, query_definition_id: 9a1f2a44-1111-4e0b-a3c2-9f1e5d4c3b2a}]
 """
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
+from ansible_collections.flowlogs.aws.plugins.module_utils.query_aws import run
+from ansible_collections.flowlogs.aws.plugins.module_utils.query_definitions import MARKER_LINE
 from ansible_collections.flowlogs.aws.plugins.module_utils.query_definitions import QueryDefinitionError
 from ansible_collections.flowlogs.aws.plugins.module_utils.query_definitions import delete_query_definition
 from ansible_collections.flowlogs.aws.plugins.module_utils.query_definitions import describe_query_definitions
@@ -205,44 +234,44 @@ class QueryDefinitionManager:
     def __init__(self, module):
         self.module = module
         self.params = module.params
-        self.results = {"changed": False, "query_definitions": [], "created": [], "updated": [], "deleted": []}
+        self.results = {"changed": False, "query_definitions": [], "created": [], "updated": [], "deleted": [],
+                        "foreign": []}
         try:
             self.desired = desired_definitions(self.params)
         except QueryDefinitionError as e:
             module.fail_json(msg="Invalid query definition parameters: {0}".format(e), problems=e.problems)
         self.client = logs_client(module)
 
-    def exit(self):
-        self.module.exit_json(**self.results)
-
     def _existing(self):
         prefix = listing_prefix(self.params["name_prefix"], [d["name"] for d in self.desired])
-        try:
-            return describe_query_definitions(self.client, prefix)
-        except Exception as e:  # pylint: disable=broad-except
-            self.module.fail_json_aws(e, msg="Failed to list query definitions (name prefix {0!r})".format(prefix))
+        return describe_query_definitions(self.client, prefix)
+
+    def _report_foreign(self, foreign):
+        self.results["foreign"] = [_deleted(d) for d in foreign]
+        if foreign:
+            self.module.warn("Query definitions {0} were not saved by flowlogs.aws (no '{1}' line): they are left "
+                             "as they are; adopt: true takes them over".format(
+                                 ", ".join(sorted(set(d["name"] for d in foreign))), MARKER_LINE))
 
     def _delete(self, definitions):
         for definition in definitions:
-            try:
-                delete_query_definition(self.client, definition["query_definition_id"])
-            except Exception as e:  # pylint: disable=broad-except
-                self.module.fail_json_aws(
-                    e, msg="Failed to delete query definition {0!r} ({1})".format(
-                        definition["name"], definition["query_definition_id"]), **self.results)
+            delete_query_definition(self.client, definition["query_definition_id"])
             self.results["deleted"].append(_deleted(definition))
+            self.results["changed"] = True
 
     def ensure_present(self):
-        actions = plan(self._existing(), self.desired, self.params["purge"], self.params["name_prefix"])
+        actions = plan(self._existing(), self.desired, self.params["purge"], self.params["name_prefix"],
+                       self.params["adopt"])
+        self._report_foreign(actions["foreign"])
         changed = bool(actions["create"] or actions["update"] or actions["delete"])
-        self.results["changed"] = changed
         if self.module._diff:
             before = [_public(c) for c in actions["unchanged"]] + [_public(c) for c, _w in actions["update"]]
             before += [_public(c) for c in actions["delete"]]
             self.results["diff"] = {"before": {"query_definitions": sorted(before, key=lambda d: d["name"])},
                                     "after": {"query_definitions": sorted((_public(r) for r in actions["result"]),
                                                                           key=lambda d: d["name"])}}
-        if self.module.check_mode:
+        if self.module.check_mode or not changed:
+            self.results["changed"] = changed
             self.results["query_definitions"] = [_public(r) for r in actions["result"]]
             self.results["created"] = [d["name"] for d in actions["create"]]
             self.results["updated"] = [w["name"] for _c, w in actions["update"]]
@@ -250,19 +279,13 @@ class QueryDefinitionManager:
             return
         ids = {}
         for current, want in actions["update"]:
-            try:
-                ids[want["name"]] = put_query_definition(self.client, want, current["query_definition_id"])
-            except Exception as e:  # pylint: disable=broad-except
-                self.module.fail_json_aws(e, msg="Failed to update query definition {0!r} ({1})".format(
-                    want["name"], current["query_definition_id"]), **self.results)
+            ids[want["name"]] = put_query_definition(self.client, want, current["query_definition_id"])
             self.results["updated"].append(want["name"])
+            self.results["changed"] = True
         for want in actions["create"]:
-            try:
-                ids[want["name"]] = put_query_definition(self.client, want)
-            except Exception as e:  # pylint: disable=broad-except
-                self.module.fail_json_aws(e, msg="Failed to create query definition {0!r}".format(want["name"]),
-                                          **self.results)
+            ids[want["name"]] = put_query_definition(self.client, want)
             self.results["created"].append(want["name"])
+            self.results["changed"] = True
         self._delete(actions["delete"])
         self.results["query_definitions"] = [
             _public(dict(r, query_definition_id=ids.get(r["name"], r["query_definition_id"])))
@@ -273,16 +296,23 @@ class QueryDefinitionManager:
         names = None
         if self.params["query_definitions"] is not None:
             names = [d["name"] for d in self.params["query_definitions"]]
-        targets = plan_absent(self._existing(), names, self.params["name_prefix"])
-        self.results["changed"] = bool(targets)
+        targets, foreign = plan_absent(self._existing(), names, self.params["name_prefix"], self.params["adopt"])
+        self._report_foreign(foreign)
         self.results["query_definitions"] = [_public(t) for t in targets]
         if self.module._diff:
             self.results["diff"] = {"before": {"query_definitions": self.results["query_definitions"]},
                                     "after": {"query_definitions": []}}
         if self.module.check_mode:
+            self.results["changed"] = bool(targets)
             self.results["deleted"] = [_deleted(t) for t in targets]
             return
         self._delete(targets)
+
+    def run(self):
+        if self.params["state"] == "present":
+            self.ensure_present()
+        else:
+            self.ensure_absent()
 
 
 def main():
@@ -300,6 +330,7 @@ def main():
         log_group_names=dict(type="list", elements="str"),
         name_prefix=dict(type="str"),
         purge=dict(type="bool", default=False),
+        adopt=dict(type="bool", default=False),
     )
     module = AnsibleAWSModule(
         argument_spec=argument_spec,
@@ -307,12 +338,8 @@ def main():
         required_if=[("state", "absent", ("query_definitions", "name_prefix"), True),
                      ("purge", True, ("name_prefix",))],
     )
-    manager = QueryDefinitionManager(module)
-    if module.params["state"] == "present":
-        manager.ensure_present()
-    else:
-        manager.ensure_absent()
-    manager.exit()
+    scope = module.params["name_prefix"] or ", ".join(d["name"] for d in module.params["query_definitions"] or [])
+    run(module, QueryDefinitionManager(module), "query definitions {0}".format(scope))
 
 
 if __name__ == "__main__":

@@ -63,9 +63,13 @@ query_definitions:
       type: str
       sample: flowlogs/prod/Rejected connections
     query_string:
-      description: The query.
+      description: The query, without the ownership line C(# managed-by=flowlogs.aws).
       type: str
       sample: "filter action = \"REJECT\" | limit 20"
+    managed:
+      description: Whether the definition carries the ownership line, that is, was saved by the collection.
+      type: bool
+      sample: true
     log_group_names:
       description: The log groups (empty when the definition has none).
       type: list
@@ -83,10 +87,32 @@ query_definitions:
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
+from ansible_collections.flowlogs.aws.plugins.module_utils.query_aws import run
 from ansible_collections.flowlogs.aws.plugins.module_utils.query_definitions import describe_query_definitions
 from ansible_collections.flowlogs.aws.plugins.module_utils.query_definitions import format_query_definition
 from ansible_collections.flowlogs.aws.plugins.module_utils.query_definitions import listing_prefix
 from ansible_collections.flowlogs.aws.plugins.module_utils.query_definitions import logs_client
+
+
+class QueryDefinitionLister:
+    def __init__(self, module):
+        self.module = module
+        self.results = {"changed": False, "query_definitions": []}
+        self.client = logs_client(module)
+
+    def run(self):
+        names = self.module.params["names"]
+        prefix = self.module.params["name_prefix"]
+        # With names only, list under their common prefix: one listing, as small as possible.
+        found = describe_query_definitions(self.client, prefix if prefix else listing_prefix(None, names or []))
+        if prefix:
+            found = [item for item in found if item.get("name", "").startswith(prefix)]
+        if names is not None:
+            found = [item for item in found if item.get("name") in set(names)]
+        if self.module.params["log_group_name"]:
+            found = [item for item in found if self.module.params["log_group_name"] in (item.get("logGroupNames") or [])]
+        found = sorted(found, key=lambda item: (item.get("name") or "", item.get("queryDefinitionId") or ""))
+        self.results["query_definitions"] = [format_query_definition(item) for item in found]
 
 
 def main():
@@ -96,25 +122,10 @@ def main():
         log_group_name=dict(type="str"),
     )
     module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
-    names = module.params["names"]
     prefix = module.params["name_prefix"]
     if prefix is not None and not prefix:
         module.fail_json(msg="name_prefix may not be empty; omit it to list every definition")
-    client = logs_client(module)
-    # With names only, list under their common prefix: one listing, as small as possible.
-    listed_with = prefix if prefix else listing_prefix(None, names or [])
-    try:
-        found = describe_query_definitions(client, listed_with)
-    except Exception as e:  # pylint: disable=broad-except
-        module.fail_json_aws(e, msg="Failed to list query definitions")
-    if prefix:
-        found = [item for item in found if item.get("name", "").startswith(prefix)]
-    if names is not None:
-        found = [item for item in found if item.get("name") in set(names)]
-    if module.params["log_group_name"]:
-        found = [item for item in found if module.params["log_group_name"] in (item.get("logGroupNames") or [])]
-    found = sorted(found, key=lambda item: (item.get("name") or "", item.get("queryDefinitionId") or ""))
-    module.exit_json(changed=False, query_definitions=[format_query_definition(item) for item in found])
+    run(module, QueryDefinitionLister(module), "query definitions {0}".format(prefix or "(all)"))
 
 
 if __name__ == "__main__":

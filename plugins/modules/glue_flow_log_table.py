@@ -23,13 +23,21 @@ description:
     duplicated. Table parameters that this module does not own are kept.
   - Returns the equivalent C(CREATE EXTERNAL TABLE) statement in RV(ddl), for review.
   - Every parameter, including the log format, is validated before any API call.
+  - >-
+    Ownership: Glue can tag a database but not a table (AWS Glue Developer Guide, "AWS tags in AWS Glue",
+    U(https://docs.aws.amazon.com/glue/latest/dg/monitor-tags.html)). A database the module creates carries the tag
+    C(managed-by=flowlogs.aws); a table it creates carries the table parameter C(managed-by=flowlogs.aws) (it also
+    appears in the TBLPROPERTIES of RV(ddl)). A table with the name O(name) but without that parameter is not
+    changed or deleted, and is listed in RV(foreign), unless O(adopt=true). The module may create its table in a
+    database it did not create; such a database is never tagged or deleted unless O(adopt=true).
 author:
   - flowlogs.aws maintainers (@flowlogs)
 options:
   state:
     description:
       - V(present) creates the database (when missing) and creates or updates the table.
-      - V(absent) deletes the table, and the database too when O(delete_database=true) and no other table is left in it.
+      - V(absent) deletes the table, and the database too when O(delete_database=true), no other table is left in it
+        and the database carries the C(managed-by=flowlogs.aws) tag (or O(adopt=true)).
     type: str
     choices: [present, absent]
     default: present
@@ -118,6 +126,7 @@ extends_documentation_fragment:
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - amazon.aws.boto3
+  - flowlogs.aws.ownership
 """
 
 EXAMPLES = r"""
@@ -180,28 +189,38 @@ ddl:
   sample: "CREATE EXTERNAL TABLE IF NOT EXISTS vpc_flow_logs.prod_flow_logs (\n  version int, ..."
 columns:
   description: The table's columns, in order.
-  returned: when O(state=present)
+  returned: when O(state=present), unless the table is foreign (see RV(foreign))
   type: list
   elements: dict
   sample: [{name: version, type: int}, {name: end, type: bigint}]
 partition_keys:
   description: The partition keys, in order.
-  returned: when O(state=present)
+  returned: when O(state=present), unless the table is foreign (see RV(foreign))
   type: list
   elements: dict
   sample: [{name: aws_account_id, type: string}, {name: aws_region, type: string}, {name: day, type: string}]
 location_template:
   description: The C(storage.location.template) of the partition projection.
-  returned: when O(state=present)
+  returned: when O(state=present), unless the table is foreign (see RV(foreign))
   type: str
   sample: "s3://my-flow-logs/AWSLogs/${aws_account_id}/vpcflowlogs/${aws_region}/${day}/"
 start_date:
   description: The projection start date used.
-  returned: when O(state=present)
+  returned: when O(state=present), unless the table is foreign (see RV(foreign))
   type: str
   sample: "2025-01-01"
+foreign:
+  description:
+    - The table and database with the configured names that the collection did not create (no C(managed-by) marker),
+      left exactly as they are. Empty with O(adopt=true), which takes them over.
+  returned: always
+  type: list
+  elements: str
+  sample: ["table vpc_flow_logs.prod_flow_logs"]
 changes:
-  description: What was (or, in check mode, would be) created, updated or deleted.
+  description:
+    - What was (or, in check mode, would be) created, updated or deleted.
+    - When the module fails, what was done before the failure.
   returned: always
   type: list
   elements: str
@@ -218,17 +237,9 @@ database_deleted:
 
 import datetime
 
-try:
-    import botocore
-except ImportError:
-    pass  # handled by AnsibleAWSModule
-
 from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
 
-from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
-from ansible_collections.amazon.aws.plugins.module_utils.iam import get_aws_account_id
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
-from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 
 from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_glue import FlowLogTableError
 from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_glue import build_desired
@@ -239,10 +250,22 @@ from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_glue import 
 from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_glue import table_input
 from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_glue import table_summary
 from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_glue import update_input
+from ansible_collections.flowlogs.aws.plugins.module_utils.ownership import MARKER
+from ansible_collections.flowlogs.aws.plugins.module_utils.ownership import is_managed
+from ansible_collections.flowlogs.aws.plugins.module_utils.query_aws import GlueErrors
+from ansible_collections.flowlogs.aws.plugins.module_utils.query_aws import caller_account
+from ansible_collections.flowlogs.aws.plugins.module_utils.query_aws import client
+from ansible_collections.flowlogs.aws.plugins.module_utils.query_aws import run
 
 
 def _snake(table):
     return camel_dict_to_snake_dict(table or {}, ignore_list=["Parameters"]) if table else {}
+
+
+def table_is_managed(table):
+    """Glue tables cannot be tagged ("AWS tags in AWS Glue" lists databases, not tables):
+    the marker is a table parameter, written by CreateTable/UpdateTable and kept by Athena."""
+    return is_managed((table or {}).get("Parameters"))
 
 
 class GlueFlowLogTable:
@@ -251,10 +274,13 @@ class GlueFlowLogTable:
     def __init__(self, module):
         self.module = module
         self.params = module.params
-        self.results = {"changed": False, "table": {}, "ddl": "", "changes": [],
+        self.database = self.params["database"]
+        self.name = self.params["name"]
+        self.results = {"changed": False, "table": {}, "ddl": "", "changes": [], "foreign": [],
                         "database_created": False, "database_deleted": False}
         self.desired = self._validate()
-        self.client = module.client("glue", retry_decorator=AWSRetry.jittered_backoff(retries=10, delay=1, max_delay=30))
+        self.client = client(module, "glue")
+        self._account = None
 
     def _validate(self):
         p = self.params
@@ -277,40 +303,81 @@ class GlueFlowLogTable:
             self.module.fail_json(msg="Give regions, or a region for the connection (region or AWS_REGION)")
         return desired
 
-    # ---- reads -------------------------------------------------------------------------------
+    def account(self):
+        if self._account is None:
+            self._account = caller_account(self.module)
+        return self._account
 
+    def _database_arn(self):
+        # "Specifying AWS Glue resource ARNs": arn:partition:glue:region:account:database/name
+        account_id, partition = self.account()
+        return "arn:{0}:glue:{1}:{2}:database/{3}".format(partition, self.module.region, account_id, self.database)
+
+    # ---- AWS calls (each names its operation when it fails) ----------------------------------
+
+    @GlueErrors.list_error_handler("read the Glue database (GetDatabase)")
     def _get_database(self):
-        try:
-            return self.client.get_database(aws_retry=True, Name=self.params["database"])["Database"]
-        except is_boto3_error_code("EntityNotFoundException"):
-            return None
-        except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:  # pylint: disable=duplicate-except
-            self.module.fail_json_aws(e, msg="Failed to read Glue database {0}".format(self.params["database"]))
+        return self.client.get_database(aws_retry=True, Name=self.database)["Database"]
 
+    @GlueErrors.list_error_handler("read the tags of the Glue database (GetTags)", default_value={})
+    def _database_tags(self):
+        return self.client.get_tags(aws_retry=True, ResourceArn=self._database_arn()).get("Tags") or {}
+
+    @GlueErrors.list_error_handler("read the Glue table (GetTable)")
     def _get_table(self):
-        try:
-            return self.client.get_table(aws_retry=True, DatabaseName=self.params["database"],
-                                         Name=self.params["name"])["Table"]
-        except is_boto3_error_code("EntityNotFoundException"):
-            return None
-        except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:  # pylint: disable=duplicate-except
-            self.module.fail_json_aws(e, msg="Failed to read Glue table {0}.{1}".format(
-                self.params["database"], self.params["name"]))
+        return self.client.get_table(aws_retry=True, DatabaseName=self.database, Name=self.name)["Table"]
 
-    def _other_tables(self):
-        """Whether the database holds a table other than ours."""
-        try:
-            paginator = self.client.get_paginator("get_tables")
-            pages = paginator.paginate(DatabaseName=self.params["database"])
-            for page in pages:
-                for table in page.get("TableList", []):
-                    if table.get("Name") != self.params["name"]:
-                        return True
-        except is_boto3_error_code("EntityNotFoundException"):
-            return False
-        except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:  # pylint: disable=duplicate-except
-            self.module.fail_json_aws(e, msg="Failed to list the tables of {0}".format(self.params["database"]))
+    @GlueErrors.list_error_handler("list the tables of the Glue database (GetTables)", default_value=[])
+    def _table_names(self):
+        pages = self.client.get_paginator("get_tables").paginate(DatabaseName=self.database)
+        return [table.get("Name") for page in pages for table in page.get("TableList", [])]
+
+    @GlueErrors.common_error_handler("create the Glue database (CreateDatabase)")
+    def _create_database(self):
+        self.client.create_database(aws_retry=True, DatabaseInput={"Name": self.database}, Tags=dict(MARKER))
+
+    @GlueErrors.common_error_handler("tag the Glue database (TagResource)")
+    def _tag_database(self):
+        self.client.tag_resource(aws_retry=True, ResourceArn=self._database_arn(), TagsToAdd=dict(MARKER))
+
+    @GlueErrors.common_error_handler("create the Glue table (CreateTable)")
+    def _create_table(self, request):
+        self.client.create_table(aws_retry=True, DatabaseName=self.database, TableInput=request)
+
+    @GlueErrors.common_error_handler("update the Glue table (UpdateTable)")
+    def _update_table(self, request):
+        self.client.update_table(aws_retry=True, DatabaseName=self.database, TableInput=request)
+
+    @GlueErrors.deletion_error_handler("delete the Glue table (DeleteTable)")
+    def _delete_table(self):
+        self.client.delete_table(aws_retry=True, DatabaseName=self.database, Name=self.name)
+
+    @GlueErrors.deletion_error_handler("delete the Glue database (DeleteDatabase)")
+    def _delete_database(self):
+        self.client.delete_database(aws_retry=True, Name=self.database)
+
+    # ---- ownership ---------------------------------------------------------------------------
+
+    def _database_ownership(self, database):
+        """"ours" (missing, or carries the marker), "adopt" (foreign, adopt: true) or "foreign"."""
+        if database is None or is_managed(self._database_tags()):
+            return "ours"
+        if self.params["adopt"]:
+            return "adopt"
+        self.results["foreign"].append("database {0}".format(self.database))
+        return "foreign"
+
+    def _owned_table(self, table):
+        if table is None or table_is_managed(table) or self.params["adopt"]:
+            return True
+        self.results["foreign"].append("table {0}.{1}".format(self.database, self.name))
+        self.module.warn("Glue table {0}.{1} was not created by flowlogs.aws (no {2} parameter): it is left as it "
+                         "is; adopt: true takes it over".format(self.database, self.name, ", ".join(MARKER)))
         return False
+
+    def _done(self, change):
+        self.results["changes"].append(change)
+        self.results["changed"] = True
 
     # ---- present -----------------------------------------------------------------------------
 
@@ -318,7 +385,7 @@ class GlueFlowLogTable:
         """Fill in the caller's account and region and the start date: the only lookups besides the table."""
         desired = dict(self.desired)
         if not desired["account_ids"]:
-            desired["account_ids"] = [get_aws_account_id(self.module)]
+            desired["account_ids"] = [self.account()[0]]
         if not desired["regions"]:
             desired["regions"] = [self.module.region]
         if desired["start_date"] is None:
@@ -329,22 +396,31 @@ class GlueFlowLogTable:
     def ensure_present(self):
         database = self._get_database()
         current = self._get_table() if database else None
+        # A database the collection did not create can hold our table; it is only never tagged or deleted.
+        database_ownership = self._database_ownership(database)
+        if not self._owned_table(current):
+            self.results["table"] = _snake(current)
+            return
         desired = self._resolve(current)
-        wanted = table_input(desired)
-        changes = []
+        generated = table_input(desired)
+        # The marker is compared through table_is_managed, not as one of the parameters the generator owns.
+        wanted = dict(generated, Parameters=dict(generated["Parameters"], **MARKER))
+        database_changes, changes = [], []
         if database is None:
-            changes.append("create database {0}".format(self.params["database"]))
-            self.results["database_created"] = True
+            database_changes.append("create database {0}".format(self.database))
+        elif database_ownership == "adopt":
+            database_changes.append("take over database {0} (tag {1})".format(self.database, ", ".join(MARKER)))
         if current is None:
-            changes.append("create table {0}.{1}".format(self.params["database"], self.params["name"]))
+            changes.append("create table {0}.{1}".format(self.database, self.name))
             request = wanted
         else:
-            changes.extend(table_differences(current, wanted))
+            if not table_is_managed(current):
+                changes.append("take over table {0}.{1} (parameter {2})".format(
+                    self.database, self.name, ", ".join(MARKER)))
+            changes.extend(table_differences(current, generated))
             request = update_input(current, wanted)
         self.results.update(
-            changes=changes,
-            changed=bool(changes),
-            ddl=create_table_ddl(self.params["database"], wanted),
+            ddl=create_table_ddl(self.database, wanted),
             columns=[{"name": c["Name"], "type": c["Type"]} for c in wanted["StorageDescriptor"]["Columns"]],
             partition_keys=[{"name": k["Name"], "type": k["Type"]} for k in wanted["PartitionKeys"]],
             location_template=wanted["Parameters"]["storage.location.template"],
@@ -352,24 +428,27 @@ class GlueFlowLogTable:
         )
         if self.module._diff:
             self.results["diff"] = {"before": table_summary(current), "after": table_summary(request)}
-        if not changes:
+        if not (database_changes or changes):
             self.results["table"] = _snake(current)
             return
         if self.module.check_mode:
-            planned = dict(request, DatabaseName=self.params["database"])
-            self.results["table"] = _snake(planned)
+            self.results.update(changes=database_changes + changes, changed=True, database_created=database is None,
+                                table=_snake(dict(request, DatabaseName=self.database)))
             return
-        try:
-            if database is None:
-                self.client.create_database(aws_retry=True, DatabaseInput={"Name": self.params["database"]})
+        if database is None:
+            self._create_database()
+            self.results["database_created"] = True
+        elif database_changes:
+            self._tag_database()
+        for change in database_changes:
+            self._done(change)
+        if changes:
             if current is None:
-                self.client.create_table(aws_retry=True, DatabaseName=self.params["database"], TableInput=request)
+                self._create_table(request)
             else:
-                self.client.update_table(aws_retry=True, DatabaseName=self.params["database"], TableInput=request)
-        except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:
-            self.module.fail_json_aws(e, msg="Failed to {0} Glue table {1}.{2}".format(
-                "create" if current is None else "update", self.params["database"], self.params["name"]),
-                changes=changes)
+                self._update_table(request)
+            for change in changes:
+                self._done(change)
         self.results["table"] = _snake(self._get_table())
 
     # ---- absent ------------------------------------------------------------------------------
@@ -377,29 +456,36 @@ class GlueFlowLogTable:
     def ensure_absent(self):
         database = self._get_database()
         current = self._get_table() if database else None
+        table_owned = self._owned_table(current)
         changes = []
-        if current is not None:
-            changes.append("delete table {0}.{1}".format(self.params["database"], self.params["name"]))
-        drop_database = bool(database and self.params["delete_database"] and not self._other_tables())
-        if drop_database:
-            changes.append("delete database {0}".format(self.params["database"]))
-        elif database and self.params["delete_database"]:
-            self.module.warn("Glue database {0} still has other tables: it was kept".format(self.params["database"]))
-        self.results.update(changes=changes, changed=bool(changes), database_deleted=drop_database)
+        if current is not None and table_owned:
+            changes.append("delete table {0}.{1}".format(self.database, self.name))
+        drop_database = False
+        if database and self.params["delete_database"]:
+            others = [name for name in self._table_names() if not (name == self.name and table_owned)]
+            if others:
+                self.module.warn("Glue database {0} still has other tables: it was kept".format(self.database))
+            elif self._database_ownership(database) != "foreign":
+                drop_database = True
+                changes.append("delete database {0}".format(self.database))
         if self.module._diff:
-            self.results["diff"] = {"before": table_summary(current), "after": {}}
+            self.results["diff"] = {"before": table_summary(current) if table_owned else {}, "after": {}}
         if self.module.check_mode or not changes:
+            self.results.update(changes=changes, changed=bool(changes), database_deleted=drop_database)
             return
-        try:
-            if current is not None:
-                self.client.delete_table(aws_retry=True, DatabaseName=self.params["database"], Name=self.params["name"])
-            if drop_database:
-                self.client.delete_database(aws_retry=True, Name=self.params["database"])
-        except is_boto3_error_code("EntityNotFoundException"):
-            pass  # removed meanwhile: the goal is reached
-        except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:  # pylint: disable=duplicate-except
-            self.module.fail_json_aws(e, msg="Failed to delete Glue table {0}.{1}".format(
-                self.params["database"], self.params["name"]))
+        if current is not None and table_owned:
+            self._delete_table()
+            self._done(changes.pop(0))
+        if drop_database:
+            self._delete_database()
+            self.results["database_deleted"] = True
+            self._done(changes.pop(0))
+
+    def run(self):
+        if self.params["state"] == "present":
+            self.ensure_present()
+        else:
+            self.ensure_absent()
 
 
 def main():
@@ -425,6 +511,7 @@ def main():
         regions=dict(type="list", elements="str", default=[]),
         start_date=dict(type="str"),
         delete_database=dict(type="bool", default=False),
+        adopt=dict(type="bool", default=False),
     )
     module = AnsibleAWSModule(
         argument_spec=argument_spec,
@@ -432,12 +519,7 @@ def main():
         mutually_exclusive=[("log_destination", "bucket"), ("log_destination", "prefix")],
         required_if=[("state", "present", ("bucket", "log_destination"), True)],
     )
-    manager = GlueFlowLogTable(module)
-    if module.params["state"] == "present":
-        manager.ensure_present()
-    else:
-        manager.ensure_absent()
-    module.exit_json(**manager.results)
+    run(module, GlueFlowLogTable(module), "Glue table {0}.{1}".format(module.params["database"], module.params["name"]))
 
 
 if __name__ == "__main__":

@@ -186,11 +186,20 @@ def test_plan_purges_only_its_own_set_and_removes_duplicates():
     assert [w["name"] for _have, w in purged["unchanged"]] == ["keep"]
 
 
-def test_plan_adopts_a_query_made_by_hand_instead_of_duplicating_it():
+def test_plan_leaves_a_query_made_by_hand_alone_and_does_not_duplicate_it():
     current = [existing("top", "SELECT 1", description="mine", marked=False)]
-    plan = plan_named_queries(current, wanted(("top", "SELECT 1", {})), "s1")
-    assert plan["create"] == [] and [h["NamedQueryId"] for h, _want in plan["update"]] == ["id-top"]
-    # Once adopted it carries the marker and is unchanged from then on.
+    plan = plan_named_queries(current, wanted(("top", "SELECT 1", {}), ("new", "SELECT 2", {})), "s1", purge=True)
+    assert [q["NamedQueryId"] for q in plan["foreign"]] == ["id-top"]
+    assert [w["name"] for w in plan["create"]] == ["new"]
+    assert plan["update"] == plan["replace"] == plan["delete"] == []
+
+
+def test_plan_adopts_a_query_made_by_hand_when_asked():
+    current = [existing("top", "SELECT 1", description="mine", marked=False)]
+    plan = plan_named_queries(current, wanted(("top", "SELECT 1", {})), "s1", adopt=True)
+    assert plan["create"] == [] and plan["foreign"] == []
+    assert [h["NamedQueryId"] for h, _want in plan["update"]] == ["id-top"]
+    # Once adopted it carries the marker and is unchanged from then on, adopt or not.
     adopted = existing("top", "SELECT 1")
     assert plan_named_queries([adopted], wanted(("top", "SELECT 1", {})), "s1")["unchanged"]
 

@@ -15,6 +15,7 @@ from ansible_collections.amazon.aws.plugins.module_utils import cloud as aws_clo
 from ansible_collections.amazon.aws.plugins.module_utils.retries import RetryingBotoClientWrapper
 
 from ansible_collections.flowlogs.aws.plugins.module_utils import query_definitions as qd
+from ansible_collections.flowlogs.aws.plugins.module_utils.query_aws import AnsibleAWSError
 
 GROUP = "/aws/vpc-flow-logs/prod"
 
@@ -26,9 +27,10 @@ def params(**kwargs):
     return base
 
 
-def existing(qid, name, query="fields @message", groups=None):
-    item = {"queryDefinitionId": qid, "name": name, "queryString": query, "lastModified": 1,
-            "queryLanguage": "CWLI"}
+def existing(qid, name, query="fields @message", groups=None, marked=True):
+    """A listed definition; ``marked`` ones were saved by the collection (the ownership line)."""
+    item = {"queryDefinitionId": qid, "name": name, "queryString": qd.stored_query(query) if marked else query,
+            "lastModified": 1, "queryLanguage": "CWLI"}
     if groups:
         item["logGroupNames"] = list(groups)
     return item
@@ -143,16 +145,57 @@ def test_plan_purge_only_under_the_prefix():
 
 def test_plan_absent():
     current = [existing("1", "f/a"), existing("2", "f/a"), existing("3", "f/b"), existing("4", "g/c")]
-    assert [c["query_definition_id"] for c in qd.plan_absent(current, ["f/a"])] == ["1", "2"]
-    assert [c["query_definition_id"] for c in qd.plan_absent(current, None, "f/")] == ["1", "2", "3"]
-    assert qd.plan_absent(current, [], "f/") == []
-    assert qd.plan_absent(current, None, None) == []
+    assert [c["query_definition_id"] for c in qd.plan_absent(current, ["f/a"])[0]] == ["1", "2"]
+    assert [c["query_definition_id"] for c in qd.plan_absent(current, None, "f/")[0]] == ["1", "2", "3"]
+    assert qd.plan_absent(current, [], "f/") == ([], [])
+    assert qd.plan_absent(current, None, None) == ([], [])
+
+
+def test_plan_absent_leaves_foreign_definitions_unless_adopting():
+    current = [existing("1", "f/a"), existing("2", "f/a", marked=False), existing("3", "f/b", marked=False)]
+    delete, foreign = qd.plan_absent(current, None, "f/")
+    assert [c["query_definition_id"] for c in delete] == ["1"]
+    assert [c["query_definition_id"] for c in foreign] == ["2", "3"]
+    delete, foreign = qd.plan_absent(current, None, "f/", adopt=True)
+    assert [c["query_definition_id"] for c in delete] == ["1", "2", "3"] and foreign == []
+
+
+def test_plan_leaves_a_foreign_definition_alone_and_does_not_duplicate_it():
+    current = [existing("1", "f/a", "mine", [GROUP], marked=False), existing("2", "f/stale", marked=False)]
+    actions = qd.plan(current, [want("f/a", "q"), want("f/new", "q")], purge=True, name_prefix="f/")
+    assert [c["query_definition_id"] for c in actions["foreign"]] == ["1"]
+    assert [w["name"] for w in actions["create"]] == ["f/new"]
+    assert actions["update"] == [] and actions["delete"] == [] and actions["unchanged"] == []
+    assert [r["name"] for r in actions["result"]] == ["f/new"]
+
+
+def test_plan_adopt_takes_a_foreign_definition_over():
+    current = [existing("1", "f/a", "mine", [GROUP], marked=False)]
+    actions = qd.plan(current, [want("f/a", "q")], adopt=True)
+    assert actions["foreign"] == [] and [c["query_definition_id"] for c, _w in actions["update"]] == ["1"]
+
+
+def test_plan_takes_over_an_unmarked_definition_identical_to_the_wanted_one():
+    # Saved by a release before the marker: same query and log groups. The update only adds the marker.
+    current = [existing("1", "f/a", "q", [GROUP], marked=False)]
+    actions = qd.plan(current, [want("f/a", "q")])
+    assert actions["foreign"] == [] and [c["query_definition_id"] for c, _w in actions["update"]] == ["1"]
+    assert qd.plan([existing("1", "f/a", "q", [GROUP])], [want("f/a", "q")])["unchanged"]
+
+
+def test_the_marker_is_a_last_comment_line_and_is_split_off():
+    assert qd.stored_query("fields @message\n| limit 5\n") == "fields @message\n| limit 5\n# managed-by=flowlogs.aws"
+    assert qd.split_marker(qd.stored_query("q")) == ("q", True)
+    assert qd.split_marker("q # managed-by=flowlogs.aws") == ("q # managed-by=flowlogs.aws", False)
+    long_query = "x" * (qd.QUERY_STRING_MAX - 10)
+    with pytest.raises(qd.QueryDefinitionError, match="ownership"):
+        qd.desired_definitions(params(query_definitions=[{"name": "a", "query_string": long_query}]))
 
 
 def test_format_query_definition():
     assert qd.format_query_definition(existing("1", "f/a")) == {
         "query_definition_id": "1", "name": "f/a", "query_string": "fields @message", "last_modified": 1,
-        "query_language": "CWLI", "log_group_names": []}
+        "query_language": "CWLI", "log_group_names": [], "managed": True}
 
 
 # ---------------------------------------------------------------------------------------
@@ -205,11 +248,11 @@ def test_put_sends_the_whole_definition(stubbed, aws_sleeps):
     client, stubber = stubbed
     stubber.add_client_error("put_query_definition", "ThrottlingException", "Rate exceeded")
     stubber.add_response("put_query_definition", {"queryDefinitionId": "new-id"},
-                         {"name": "f/a", "queryString": "q", "logGroupNames": [GROUP]})
+                         {"name": "f/a", "queryString": "q\n# managed-by=flowlogs.aws", "logGroupNames": [GROUP]})
     assert qd.put_query_definition(client, want("f/a", "q")) == "new-id"
     # An update without log groups sends none: AWS then clears them ("no current values are retained").
     stubber.add_response("put_query_definition", {"queryDefinitionId": "id-1"},
-                         {"name": "f/a", "queryString": "q", "queryDefinitionId": "id-1"})
+                         {"name": "f/a", "queryString": "q\n# managed-by=flowlogs.aws", "queryDefinitionId": "id-1"})
     assert qd.put_query_definition(client, want("f/a", "q", []), "id-1") == "id-1"
     assert len(aws_sleeps) == 1
 
@@ -227,5 +270,5 @@ def test_other_delete_errors_are_raised(stubbed):
     client, stubber = stubbed
     stubber.add_client_error("delete_query_definition", "AccessDeniedException", "no",
                              expected_params={"queryDefinitionId": "1"})
-    with pytest.raises(Exception, match="AccessDenied"):
+    with pytest.raises(AnsibleAWSError, match="DeleteQueryDefinition"):
         qd.delete_query_definition(client, "1")

@@ -1,0 +1,81 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The AWS-call side shared by the query-side modules (Glue, Athena, CloudWatch Logs).
+
+Every API wrapper of glue_flow_log_table, athena_workgroup, athena_named_queries and
+cloudwatchlogs_query_definition(_info) is decorated with one of the error handlers
+below (amazon.aws's AWSErrorHandler pattern): a botocore ClientError or BotoCoreError
+(a connection error too) becomes an AnsibleAWSError whose message names the API
+operation. ``run`` is the one main() tail of these modules: it runs the manager, and
+turns such an error into fail_json_aws naming the operation and the resource, with
+what was already done, so no AWS error ends in a traceback.
+"""
+
+from ansible_collections.amazon.aws.plugins.module_utils.arn import parse_aws_arn
+from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
+from ansible_collections.amazon.aws.plugins.module_utils.errors import AWSErrorHandler
+from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
+from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
+
+__all__ = ["AnsibleAWSError", "GlueErrors", "AthenaErrors", "LogsErrors", "StsErrors", "client", "caller_account", "run"]
+
+# Every client of these modules: throttling and transient errors retried with jittered
+# backoff. CloudWatch Logs throttles with ThrottlingException, which AWSRetry does not
+# retry by default (its list has EC2's Throttling and RequestLimitExceeded).
+_EXTRA_RETRY_CODES = {"logs": ["ThrottlingException"]}
+
+
+def client(module, service):
+    """A client whose aws_retry=True calls retry throttling (10 retries, 1 s to 30 s)."""
+    return module.client(service, retry_decorator=AWSRetry.jittered_backoff(
+        retries=10, delay=1, max_delay=30, catch_extra_error_codes=_EXTRA_RETRY_CODES.get(service)))
+
+
+class GlueErrors(AWSErrorHandler):
+    """Glue answers EntityNotFoundException for a database or table that does not exist."""
+
+    @classmethod
+    def _is_missing(cls):
+        return is_boto3_error_code("EntityNotFoundException")
+
+
+class AthenaErrors(AWSErrorHandler):
+    """Athena answers a missing workgroup with InvalidRequestException ("... is not found")."""
+
+    @classmethod
+    def _is_missing(cls):
+        return is_boto3_error_code(["InvalidRequestException", "ResourceNotFoundException"])
+
+
+class LogsErrors(AWSErrorHandler):
+    """CloudWatch Logs answers ResourceNotFoundException for a missing query definition."""
+
+    @classmethod
+    def _is_missing(cls):
+        return is_boto3_error_code("ResourceNotFoundException")
+
+
+class StsErrors(AWSErrorHandler):
+    """GetCallerIdentity has no missing case."""
+
+
+@StsErrors.common_error_handler("find the caller's account (GetCallerIdentity)")
+def caller_account(module):
+    """(account id, partition) of the credentials in use; GetCallerIdentity needs no IAM permission."""
+    identity = client(module, "sts").get_caller_identity(aws_retry=True)
+    return identity["Account"], parse_aws_arn(identity["Arn"])["partition"]
+
+
+def run(module, manager, resource):
+    """The main() tail: run the manager, exit with its results, or fail cleanly.
+
+    ``manager.run()`` does the work and keeps ``manager.results`` up to date as each
+    change is made, so a failure reports what was already done.
+    """
+    try:
+        manager.run()
+    except AnsibleAWSError as error:
+        results = dict(manager.results)
+        results.pop("msg", None)
+        module.fail_json_aws(error.exception or error, msg="{0} ({1})".format(error.message, resource), **results)
+    module.exit_json(**manager.results)
