@@ -402,8 +402,8 @@ class Inventory(object):
                 warnings.append(
                     "{0}: the bucket {1} gets SSE-S3 while {2} asks for SSE-KMS; AWS Security Hub control S3.17 "
                     "(S3 general purpose buckets should be encrypted at rest with AWS KMS keys) fails: give it a "
-                    "kms_key_arn or kms_key_create too".format(_dest_path(index, "kms_key_arn"), dest.get("bucket_name"),
-                                             ", ".join(kms_elsewhere)))
+                    "kms_key_arn or kms_key_create too".format(
+                        _dest_path(index, "kms_key_arn"), dest.get("bucket_name"), ", ".join(kms_elsewhere)))
         for index, flow_log in enumerate(self.flow_logs):
             if flow_log.get("traffic_type") == "ACCEPT":
                 warnings.append(

@@ -193,8 +193,8 @@ REFUSALS = [
      lambda w: _s3(w, TagFieldSpecifications=[{"ResourceType": "instance", "TagKeys": ["k" * 129]}]),
      "InvalidParameter", lambda w: _s3(w, TagFieldSpecifications=[{"ResourceType": "instance", "TagKeys": ["k" * 128]}])),
     ("four-tag-field-specifications",
-     lambda w: _s3(w, TagFieldSpecifications=TAG_FIELDS + [{"ResourceType": "auto-scaling-group", "TagKeys": ["a"]},
-                                                          {"ResourceType": "instance", "TagKeys": ["b"]}]),
+     lambda w: _s3(w, TagFieldSpecifications=TAG_FIELDS + [
+         {"ResourceType": "auto-scaling-group", "TagKeys": ["a"]}, {"ResourceType": "instance", "TagKeys": ["b"]}]),
      "InvalidParameter",
      lambda w: _s3(w, TagFieldSpecifications=TAG_FIELDS + [{"ResourceType": "auto-scaling-group", "TagKeys": ["a"]}])),
 ]

@@ -263,5 +263,5 @@ def test_a_created_key_is_kms_and_excludes_a_given_key():
     assert check_inventory(created)["warnings"] == []
     both = _with(flowlogs_destinations=[
         dict(CWL, kms_key_create=True, kms_key_arn="arn:aws:kms:us-east-1:123456789012:key/k"), S3])
-    assert check_inventory(both)["problems"] == ["flowlogs_destinations[0].kms_key_create: give kms_key_arn or "
-                                                  "kms_key_create, not both"]
+    assert check_inventory(both)["problems"] == [
+        "flowlogs_destinations[0].kms_key_create: give kms_key_arn or kms_key_create, not both"]
