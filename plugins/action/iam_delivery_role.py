@@ -2,11 +2,13 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """Action plugin of flowlogs.aws.iam_delivery_role: amazon.aws.iam_role without one deprecation.
 
-amazon.aws.iam_role (amazon.aws 8.0.0 through 11.x) calls module.deprecate() on every run,
-whatever its options, about the return value iam_role.assume_role_policy_document_raw, which
-the delivery_role role never reads. This plugin runs amazon.aws.iam_role with the task's
-arguments, unchanged, and drops that one deprecation from the result; every other deprecation
-and warning is kept. Check mode and diff mode reach the module as for any module task.
+amazon.aws.iam_role and amazon.aws.iam_role_info (amazon.aws 8.0.0 through 11.x) call
+module.deprecate() on every run, whatever their options, about the return value
+iam_role.assume_role_policy_document_raw, which the delivery_role role never reads. This plugin
+runs amazon.aws.iam_role with the task's arguments, unchanged, and drops that one deprecation
+from the result; every other deprecation and warning is kept. Check mode and diff mode reach the
+module as for any module task. flowlogs.aws.iam_delivery_role_info does the same for
+amazon.aws.iam_role_info.
 """
 
 from ansible.plugins.action import ActionBase
@@ -18,7 +20,6 @@ try:
 except ImportError:  # pragma: no cover - older ansible-core
     _apply_action_arg_defaults = None
 
-WRAPPED_MODULE = "amazon.aws.iam_role"
 DROPPED_DEPRECATION = "assume_role_policy_document_raw"
 
 
@@ -45,16 +46,17 @@ def drop_raw_policy_deprecation(result):
 
 class ActionModule(ActionBase):
     TRANSFERS_FILES = False
+    WRAPPED_MODULE = "amazon.aws.iam_role"
 
     def run(self, tmp=None, task_vars=None):
         result = super(ActionModule, self).run(tmp, task_vars)
         del tmp
         module_args = dict(self._task.args)
         if _apply_action_arg_defaults is not None:
-            # The task's args already hold the defaults for flowlogs.aws.iam_delivery_role
+            # The task's args already hold the defaults for this action
             # (group/flowlogs.aws.aws, the action's own name); add those for the wrapped module
-            # (group/amazon.aws.aws, amazon.aws.iam_role) where the task gives no value.
-            module_args = _apply_action_arg_defaults(WRAPPED_MODULE, self._task, module_args, self._templar)
-        result.update(self._execute_module(module_name=WRAPPED_MODULE, module_args=module_args,
+            # (group/amazon.aws.aws, amazon.aws.iam_role or amazon.aws.iam_role_info) where the task gives no value.
+            module_args = _apply_action_arg_defaults(self.WRAPPED_MODULE, self._task, module_args, self._templar)
+        result.update(self._execute_module(module_name=self.WRAPPED_MODULE, module_args=module_args,
                                            task_vars=task_vars))
         return drop_raw_policy_deprecation(result)
