@@ -10,7 +10,7 @@ version_added: 0.1.0
 description:
   - Runs M(amazon.aws.iam_role) with the task's options, unchanged, and returns its result with one deprecation removed.
   - M(amazon.aws.iam_role) (amazon.aws 8.0.0 and later) reports on every run, whatever its options, the deprecation
-    of its return value RV(iam_role.assume_role_policy_document_raw). The C(flowlogs.aws.delivery_role) role never
+    of its return value C(iam_role.assume_role_policy_document_raw). The C(flowlogs.aws.delivery_role) role never
     reads that return value, so this action drops that one deprecation from the result, so that runs of the
     collection's roles and playbooks are warning-free. Every other deprecation and warning of
     M(amazon.aws.iam_role) is kept.
