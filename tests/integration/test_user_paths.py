@@ -23,18 +23,6 @@ from conftest import ROOT
 BINDIR = os.path.dirname(sys.executable)
 RECORD = os.path.join(".cache", "demo", "endpoint")
 
-# amazon.aws's iam_role calls module.deprecate() on every run, whatever its options
-# (assume_role_policy_document_raw, a return value the delivery_role role never reads): from
-# amazon.aws 8.0.0 through 11.4.0, see plugins/modules/iam_role.py in
-# https://github.com/ansible-collections/amazon.aws; the return value is removed by
-# ansible-collections/amazon.aws#2926. ansible-core 2.19 shows module deprecations whatever the
-# task's ansible_deprecation_warnings, so no task setting silences it. This one message, and
-# the hint ansible-core prints with any deprecation, are the only output tolerated here.
-KNOWN_UPSTREAM = (
-    "[DEPRECATION WARNING]: In a release after 2026-05-01 iam_role.assume_role_policy_document_raw",
-    "[WARNING]: Deprecation warnings can be disabled by setting `deprecation_warnings=False`",
-)
-
 
 def _env(**changes):
     env = dict(os.environ)
@@ -58,7 +46,7 @@ def _run(command, cwd=ROOT, **env):
 
 def _warnings(output):
     return [line for line in output.splitlines()
-            if ("[WARNING]" in line or "[DEPRECATION WARNING]" in line) and not line.startswith(KNOWN_UPSTREAM)]
+            if "[WARNING]" in line or "[DEPRECATION WARNING]" in line]
 
 
 @pytest.mark.parametrize("playbook", ["site", "enable", "audit", "teardown"])
