@@ -96,8 +96,12 @@ def network(aws):
     iam.delete_role(RoleName="flowlogs-it-" + suffix)
 
 
-def run_playbook(playbook, extra_vars, *args):
-    """Run a playbook from the repository root with the collection on the path; return the process."""
+def run_playbook(playbook, extra_vars, *args, **options):
+    """Run a playbook from the repository root with the collection on the path; return the process.
+
+    Options: env (variables added to the environment), stderr (subprocess.PIPE to keep stderr
+    apart, for a machine-readable stdout; by default it is merged into stdout).
+    """
     bindir = os.path.dirname(sys.executable)
     env = dict(os.environ)
     env.setdefault("AWS_ACCESS_KEY_ID", "test")
@@ -106,6 +110,8 @@ def run_playbook(playbook, extra_vars, *args):
     env["ANSIBLE_CONFIG"] = os.path.join(ROOT, "ansible.cfg")
     env["ANSIBLE_NOCOLOR"] = "1"
     env["PATH"] = bindir + os.pathsep + env.get("PATH", "")
+    env.update(options.get("env", {}))
     command = [os.path.join(bindir, "ansible-playbook"), playbook, "-e", json.dumps(extra_vars)] + list(args)
-    return subprocess.run(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+    return subprocess.run(command, cwd=ROOT, env=env, stdout=subprocess.PIPE,
+                          stderr=options.get("stderr", subprocess.STDOUT),
                           universal_newlines=True, check=False)

@@ -1,14 +1,20 @@
 """Bad inventory values stop flowlogs.aws.site before any resource is created.
 
-Each case overrides one part of the LocalStack inventory with --extra-vars, runs the
-site playbook against LocalStack, and checks that it failed with a message naming the
-inventory field by its path (flowlogs_flow_logs[0].log_format), and (through the API)
-that nothing was created: no VPC, log group, bucket or delivery role.
+Each case is one target of a generated inventory: the LocalStack inventory's group
+variables with one part overridden as host variables. One run of the site playbook covers
+every case (one ansible-playbook run instead of one per case keeps CI fast); each target
+must fail with a message naming the inventory field by its path
+(flowlogs_flow_logs[0].log_format), and (through the API) nothing may be created: no VPC,
+log group, bucket or delivery role. Each case's names carry its number, so that no two
+targets of the run claim the same bucket or log group.
 """
 
+import json
 import os
+import subprocess
 
 import pytest
+import yaml
 
 from conftest import ROOT
 from conftest import run_playbook
@@ -141,20 +147,69 @@ CASES = {
 }
 
 
+def _case_host(index):
+    return "case{0:02d}".format(index)
+
+
+def _numbered(value, index):
+    """The case's values with every flowlogs-badinv name made unique to the case."""
+    return json.loads(json.dumps(value).replace(NAME, "{0}{1:02d}".format(NAME, index)))
+
+
 def _nothing_created(aws):
     ec2, logs, s3 = aws("ec2"), aws("logs"), aws("s3")
-    vpcs = ec2.describe_vpcs(Filters=[{"Name": "tag:project", "Values": [NAME]}])["Vpcs"]
+    vpcs = [vpc for vpc in ec2.describe_vpcs(Filters=[{"Name": "tag-key", "Values": ["project"]}])["Vpcs"]
+            if any(tag["Key"] == "project" and tag["Value"].startswith(NAME) for tag in vpc.get("Tags", []))]
     groups = logs.describe_log_groups(logGroupNamePrefix="/flowlogs-badinv")["logGroups"]
     buckets = [b["Name"] for b in s3.list_buckets()["Buckets"] if b["Name"].startswith("flowlogs-badinv")]
     roles = [r["RoleName"] for r in aws("iam").list_roles()["Roles"] if r["RoleName"].startswith(NAME)]
-    return vpcs == [] and groups == [] and buckets == [] and roles == []
+    return {"vpcs": vpcs, "log groups": groups, "buckets": buckets, "roles": roles}
+
+
+def _failure_messages(report):
+    """Every failed task result of the json callback's report, as text, by host."""
+    messages = {}
+    for play in report["plays"]:
+        for task in play["tasks"]:
+            for host, result in task["hosts"].items():
+                if result.get("failed"):
+                    messages.setdefault(host, []).append(json.dumps(result.get("msg", result), ensure_ascii=False)
+                                                         if not isinstance(result.get("msg"), str) else result["msg"])
+    return {host: "\n".join(texts) for host, texts in messages.items()}
+
+
+@pytest.fixture(scope="module")
+def site_run(tmp_path_factory, aws):
+    """One site run over a generated inventory: a target per case."""
+    workdir = tmp_path_factory.mktemp("badinv")
+    with open(os.path.join(INVENTORY, "hosts.yml")) as handle:
+        hosts = yaml.safe_load(handle)
+    group = hosts["flowlogs_targets"]
+    base = group["hosts"]["localstack-us-east-1"]
+    group["hosts"] = {_case_host(index): dict(base, **_numbered(CASES[case][0], index))
+                      for index, case in enumerate(sorted(CASES))}
+    with open(os.path.join(str(workdir), "hosts.yml"), "w") as handle:
+        yaml.safe_dump(hosts, handle)
+    os.symlink(os.path.join(INVENTORY, "group_vars"), os.path.join(str(workdir), "group_vars"))
+    proc = run_playbook("flowlogs.aws.site", {}, "-i", str(workdir), "--forks", "8",
+                        env={"ANSIBLE_STDOUT_CALLBACK": "ansible.builtin.json"}, stderr=subprocess.PIPE)
+    report = json.loads(proc.stdout)
+    return proc, report, _failure_messages(report), _nothing_created(aws)
+
+
+def test_the_run_fails_and_creates_nothing(site_run):
+    proc, report, _messages, created = site_run
+    assert proc.returncode != 0
+    assert set(report["stats"]) == {_case_host(index) for index in range(len(CASES))}
+    assert created == {"vpcs": [], "log groups": [], "buckets": [], "roles": []}
 
 
 @pytest.mark.parametrize("case", sorted(CASES))
-def test_bad_inventory_stops_before_any_resource(case, aws):
-    extra_vars, expected = CASES[case]
-    proc = run_playbook("flowlogs.aws.site", extra_vars, "-i", INVENTORY)
-    assert proc.returncode != 0, proc.stdout[-3000:]
-    for text in expected:
-        assert text in proc.stdout, "{0!r} not in output:\n{1}".format(text, proc.stdout[-3000:])
-    assert _nothing_created(aws)
+def test_bad_inventory_stops_before_any_resource(case, site_run):
+    _proc, report, messages, _created = site_run
+    index = sorted(CASES).index(case)
+    host = _case_host(index)
+    assert report["stats"][host]["failures"] == 1, report["stats"][host]
+    output = messages.get(host, "")
+    for text in _numbered(CASES[case][1], index):
+        assert text in output, "{0!r} not in output:\n{1}".format(text, output[-3000:])
