@@ -77,17 +77,54 @@ run_stage() {
   fi
 }
 
-for stage in "${stages[@]}"; do
-  case "$stage" in
+run_named_stage() {
+  case "$1" in
     lint) run_stage lint ansible-lint --profile production ;;
     unit) run_stage unit python -m pytest tests/unit -q -p no:cacheprovider ;;
     integration) run_stage integration python -m pytest tests/integration -q -p no:cacheprovider --durations=15 ;;
     molecule)
       run_stage molecule env MOLECULE_GLOB='tests/molecule/*/molecule.yml' molecule test --all ;;
-    sanity|docs|changelog|ee|build|compat) run_stage "$stage" bash "tests/stages/$stage.sh" ;;
-    *) echo "run: unknown stage $stage" >&2; failed=$((failed + 1)); failed_stages+=("$stage") ;;
+    sanity|docs|changelog|ee|build|compat) run_stage "$1" bash "tests/stages/$1.sh" ;;
+    *) echo "run: unknown stage $1" >&2; failed=$((failed + 1)); failed_stages+=("$1") ;;
+  esac
+}
+
+# The stages that need no LocalStack are mostly CPU; the LocalStack stages mostly wait for
+# the emulator and use about one core. On two cores they overlap: the static stages run in
+# the background, their output is kept and printed after the LocalStack stages.
+# FLOWLOGS_SERIAL=1 runs every stage in the foreground, in the given order.
+static_stages=() live_stages=()
+for stage in "${stages[@]}"; do
+  case "$stage" in
+    integration|molecule|build|compat) live_stages+=("$stage") ;;
+    *) static_stages+=("$stage") ;;
   esac
 done
+static_pid=""
+if [ -z "${FLOWLOGS_SERIAL:-}" ] && [ ${#static_stages[@]} -gt 0 ] && [ ${#live_stages[@]} -gt 0 ]; then
+  static_dir="$(mktemp -d "${TMPDIR:-/tmp}/flowlogs-static.XXXXXX")"
+  echo "run: ${static_stages[*]} run in the background; their output follows the other stages"
+  (
+    for stage in "${static_stages[@]}"; do run_named_stage "$stage"; done
+    printf '%s\n%s\n%s\n' "$passed" "$failed" "${failed_stages[*]}" > "$static_dir/result"
+  ) > "$static_dir/output" 2>&1 &
+  static_pid=$!
+  for stage in "${live_stages[@]}"; do run_named_stage "$stage"; done
+  wait "$static_pid"
+  cat "$static_dir/output"
+  if [ -f "$static_dir/result" ]; then
+    { read -r static_passed; read -r static_failed; read -r static_failed_names; } < "$static_dir/result"
+    passed=$((passed + static_passed)); failed=$((failed + static_failed))
+    # shellcheck disable=SC2206
+    [ -n "$static_failed_names" ] && failed_stages+=($static_failed_names)
+  else
+    echo "run: the background stages ended without a result" >&2
+    failed=$((failed + 1)); failed_stages+=("${static_stages[@]}")
+  fi
+  rm -rf "$static_dir"
+else
+  for stage in "${stages[@]}"; do run_named_stage "$stage"; done
+fi
 
 # Stop LocalStack before the summary so that the summary is the last thing printed.
 if $needs_localstack && [ -z "${FLOWLOGS_KEEP_LOCALSTACK:-}" ]; then
