@@ -290,11 +290,8 @@ def test_check_mode_diff_shows_the_tag_field_specifications_to_be_set(stubbed, c
 
 def test_create_unsuccessful_entries_fail_naming_create_flow_logs(stubbed, capsys):
     describe_by_resource(stubbed, [])
-    stubbed.add_response("create_flow_logs", {
-        "FlowLogIds": ["fl-a"],
-        "Unsuccessful": [{"ResourceId": VPCS[1], "Error": {"Code": "InvalidVpcID.NotFound",
-                                                          "Message": "The vpc ID does not exist"}}]},
-        create_params(VPCS))
+    refused = {"ResourceId": VPCS[1], "Error": {"Code": "InvalidVpcID.NotFound", "Message": "The vpc ID does not exist"}}
+    stubbed.add_response("create_flow_logs", {"FlowLogIds": ["fl-a"], "Unsuccessful": [refused]}, create_params(VPCS))
     result = run(capsys)
     assert result["failed"] is True and result["changed"] is True
     assert result["msg"] == (
