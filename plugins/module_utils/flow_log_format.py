@@ -9,7 +9,9 @@ validate and normalise a ``log_format`` string for a resource type, check tag
 field specifications, compute the record version, derive Athena/Glue columns
 and CloudWatch Logs Insights parse clauses, parse and render record lines, and
 describe the S3 key layout and the Athena partition projection for every S3
-delivery option.
+delivery option. Cloud WAN records (CoreNetwork, CoreNetworkEdge,
+CoreNetworkAttachment) have no catalogue here: every function refuses them
+with the reason and AWS's page (RECORD_PAGES) rather than guess their fields.
 
 Pure Python standard library only (no ansible, no boto3), so modules, filters,
 roles and unit tests all understand a format the same way. Sources: the AWS
@@ -41,6 +43,7 @@ __all__ = [
     "RESOURCE_TYPES",
     "TRANSIT_GATEWAY_RECORD_TYPES",
     "CLOUD_WAN_RECORD_TYPES",
+    "RECORD_PAGES",
     "FILE_FORMATS",
     "INSIGHTS_DISCOVERED_FIELDS",
     "parse_format",
@@ -92,7 +95,13 @@ Field = namedtuple(
 # parquet_type: the physical/logical type in Parquet objects written by AWS.
 # type_inferred=True: the Athena and/or Parquet type is NOT confirmed by an AWS
 #   document (v7 ECS fields and everything from v8 on); check against a real
-#   Parquet object before relying on it.
+#   Parquet object before relying on it. The versions 2 to 5 rows were checked
+#   against the "Parquet data type" of every row of AWS's table (Flow log
+#   records, as published in the awsdocs amazon-vpc-user-guide repository,
+#   last revision 2023-06-15): all match. No copy of the table's later rows
+#   (versions 7 to 11) could be read when this was last checked, so those
+#   Parquet types stay inferred: STRING for ids, names, ARNs and tag values,
+#   INT_32 for encryption-status (small integer codes).
 # insights_name: CloudWatch Logs Insights name. For the 14 default fields these
 #   are the names Insights auto-discovers for default-format flow logs
 #   (CWL_AnalyzeLogData-discoverable-fields: accountId, startTime, endTime, ...),
@@ -288,11 +297,22 @@ RESOURCE_TYPES = (
 # to "Transit Gateway Flow Log records" (AWS Transit Gateway Guide).
 TRANSIT_GATEWAY_RECORD_TYPES = frozenset(("TransitGateway", "TransitGatewayAttachment"))
 # ... and the Cloud WAN types to their own page, "Cloud WAN Flow Log records"
-# (AWS Cloud WAN User Guide, https://docs.aws.amazon.com/network-manager/latest/cloudwan/cwan-flow-logs.html),
-# whose records differ from transit gateway ones (log-status INCOMPLETEDATA,
-# attachment-to-attachment flows). This collection has no catalogue of those
-# fields, so it validates and derives nothing for them (see _catalogue_for).
+# (AWS Cloud WAN User Guide, "AWS Cloud WAN Flow Logs"), whose records differ from
+# transit gateway ones (log-status INCOMPLETEDATA, attachment-to-attachment flows,
+# a record written at each attachment where traffic enters or leaves the core
+# network). No verified copy of that page's field table (names, versions,
+# Parquet types) was available when this catalogue was written, so the
+# collection validates and derives nothing for these types (see _catalogue_for)
+# rather than guess fields; AWS's own default format applies when log_format is
+# omitted.
 CLOUD_WAN_RECORD_TYPES = frozenset(("CoreNetwork", "CoreNetworkEdge", "CoreNetworkAttachment"))
+# The pages CreateFlowLogs' LogFormat documentation (botocore EC2 model) points to
+# for the fields of each record kind.
+RECORD_PAGES = OrderedDict((
+    ("VPC", "https://docs.aws.amazon.com/vpc/latest/userguide/flow-log-records.html"),
+    ("transit gateway", "https://docs.aws.amazon.com/vpc/latest/tgw/tgw-flow-logs.html#flow-log-records"),
+    ("Cloud WAN", "https://docs.aws.amazon.com/network-manager/latest/cloudwan/cwan-flow-logs.html"),
+))
 # VPC, Subnet, NetworkInterface and RegionalNatGateway follow "Flow log records"
 # (Amazon VPC User Guide): regional NAT gateway flows carry resource-id (v9)
 # and '-' in interface-id.
@@ -365,16 +385,20 @@ def _check_resource_type(resource_type):
     return resource_type
 
 
+def _cloud_wan_refusal(resource_type):
+    return ("resource_type %s writes Cloud WAN flow log records ('Cloud WAN Flow Log records', "
+            "AWS Cloud WAN User Guide, %s), whose field table (names, versions, Parquet types) "
+            "this collection does not carry; rather than guess, it validates no log_format and "
+            "derives no default, Athena columns or Insights queries for them. Omit log_format: "
+            "AWS then applies its Cloud WAN default format" % (resource_type, RECORD_PAGES["Cloud WAN"]))
+
+
 def _catalogue_for(resource_type):
     """The field catalogue whose records ``resource_type`` produces (None: VPC)."""
     if _check_resource_type(resource_type) in TRANSIT_GATEWAY_RECORD_TYPES:
         return TRANSIT_GATEWAY_FIELDS
     if resource_type in CLOUD_WAN_RECORD_TYPES:
-        raise FlowLogFormatError(
-            "resource_type %s writes Cloud WAN flow log records (AWS Cloud WAN User Guide, "
-            "'Cloud WAN Flow Log records'), whose fields this collection does not catalogue; "
-            "it cannot validate a log_format or derive a default, Athena columns or Insights "
-            "queries for them" % resource_type)
+        raise FlowLogFormatError(_cloud_wan_refusal(resource_type))
     return FIELDS
 
 
@@ -498,6 +522,9 @@ def _default_fields(resource_type):
 
 
 def _parse(log_format, tag_field_specifications, check_tags, resource_type=None):
+    if log_format is not None and _check_resource_type(resource_type) in CLOUD_WAN_RECORD_TYPES:
+        # A format given for Cloud WAN records: the refusal names log_format.
+        raise FlowLogFormatError(_join_problems([_cloud_wan_refusal(resource_type)]))
     if log_format is None:
         return _default_fields(resource_type)
     if not isinstance(log_format, str):

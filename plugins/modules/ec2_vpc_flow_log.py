@@ -385,6 +385,31 @@ replaced:
   type: list
   elements: str
   sample: ["subnet-0123456789abcdef0 (fl-0fedcba9876543210): log_format: '${version}' -> '${version} ${action}'"]
+unsuccessful:
+  description:
+    - The entries AWS answered in C(Unsuccessful) (after the retries of IAM propagation errors); the task fails,
+      naming the operation.
+  returned: when CreateFlowLogs or DeleteFlowLogs answered C(Unsuccessful) entries
+  type: list
+  elements: dict
+  contains:
+    resource_id:
+      description: The resource CreateFlowLogs created no flow log for.
+      type: str
+      returned: CreateFlowLogs
+      sample: vpc-0123456789abcdef0
+    flow_log_id:
+      description: The flow log DeleteFlowLogs did not delete (never one that is already gone).
+      type: str
+      returned: DeleteFlowLogs
+      sample: fl-0fedcba9876543210
+    code:
+      description: AWS's error code.
+      type: str
+      sample: InvalidVpcID.NotFound
+    message:
+      description: AWS's error message.
+      type: str
 """
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
@@ -617,7 +642,8 @@ class FlowLogManager:
         errors = ["{0}: {1} {2}".format(u["resource_id"], u["code"], u["message"]) for u in unsuccessful]
         self.results["changed"] = bool(created)
         self.module.fail_json(
-            msg="AWS did not create flow logs for {0} of {1} resources (existing flow logs on them were kept): {2}".format(
+            msg="CreateFlowLogs did not create flow logs for {0} of {1} resources (existing flow logs on them were "
+            "kept): {2}".format(
                 len(unsuccessful), requested, "; ".join(errors)),
             unsuccessful=unsuccessful,
             **self.results
@@ -663,8 +689,13 @@ class FlowLogManager:
         failed = set(u["flow_log_id"] for u in unsuccessful)
         self.results["deleted_flow_log_ids"] = [i for i in flow_log_ids if i not in failed]
         if unsuccessful:
-            self.results["changed"] = True
-            self.module.fail_json(msg="AWS did not delete some flow logs", unsuccessful=unsuccessful, **self.results)
+            # Changed if anything was deleted, or created before (a replacement).
+            self.results["changed"] = bool(self.results["deleted_flow_log_ids"] or self.results.get("created_flow_log_ids"))
+            self.module.fail_json(
+                msg="DeleteFlowLogs did not delete {0} of {1} flow logs: {2}".format(
+                    len(unsuccessful), len(flow_log_ids),
+                    "; ".join("{0}: {1} {2}".format(u["flow_log_id"], u["code"], u["message"]) for u in unsuccessful)),
+                unsuccessful=unsuccessful, **self.results)
 
     def _collect_result(self, unchanged, created, tags_changed):
         """Read back only what changed; unchanged flow logs are already described."""

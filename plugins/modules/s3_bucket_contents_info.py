@@ -90,14 +90,29 @@ sample:
       sample: false
 """
 
-try:
-    import botocore
-except ImportError:
-    pass  # handled by AnsibleAWSModule
-
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
+from ansible_collections.amazon.aws.plugins.module_utils.errors import AWSErrorHandler
+from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
+
+
+class S3Errors(AWSErrorHandler):
+    """S3 answers a bucket that does not exist with NoSuchBucket: not an error here."""
+
+    @classmethod
+    def _is_missing(cls):
+        return is_boto3_error_code("NoSuchBucket")
+
+
+@S3Errors.list_error_handler("list the object versions (ListObjectVersions) of the bucket")
+def list_object_versions(client, bucket, max_keys):
+    """The first page of versions and delete markers; None when the bucket does not exist.
+
+    Any other ClientError or BotoCoreError (AccessDenied, a connection error...) becomes
+    an AnsibleAWSError whose message names the operation.
+    """
+    return client.list_object_versions(Bucket=bucket, MaxKeys=max_keys, aws_retry=True)
 
 
 def _entries(response):
@@ -124,13 +139,14 @@ def main():
     sample_size = module.params["sample_size"]
     if not 1 <= sample_size <= 1000:
         module.fail_json(msg="sample_size: must be 1 to 1000 (ListObjectVersions returns at most 1000), got {0}".format(sample_size))
-    client = module.client("s3", retry_decorator=AWSRetry.jittered_backoff())
+    # S3 throttles with SlowDown (503), which AWSRetry does not retry by default.
+    client = module.client("s3", retry_decorator=AWSRetry.jittered_backoff(catch_extra_error_codes=["SlowDown"]))
     try:
-        response = client.list_object_versions(Bucket=bucket, MaxKeys=sample_size, aws_retry=True)
-    except is_boto3_error_code("NoSuchBucket"):
+        response = list_object_versions(client, bucket, sample_size)
+    except AnsibleAWSError as e:
+        module.fail_json_aws(e.exception or e, msg="{0} {1}".format(e.message, bucket))
+    if response is None:
         module.exit_json(changed=False, exists=False, empty=True, truncated=False, sample=[])
-    except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:  # pylint: disable=duplicate-except
-        module.fail_json_aws(e, msg="ListObjectVersions failed for the bucket {0}".format(bucket))
     entries = _entries(response)
     module.exit_json(
         changed=False,

@@ -94,12 +94,35 @@ def test_unknown_transit_gateway_field_suggests_a_transit_gateway_field():
 
 @pytest.mark.parametrize("resource_type", sorted(CLOUD_WAN_RECORD_TYPES))
 def test_cloud_wan_types_are_refused_not_guessed(resource_type):
+    # AWS documents Cloud WAN records on their own page; without a verified copy of its
+    # field table the engine refuses every derivation instead of guessing fields.
+    page = "https://docs.aws.amazon.com/network-manager/latest/cloudwan/cwan-flow-logs.html"
     for call in (lambda: parse_format(None, resource_type=resource_type),
-                 lambda: parse_format(DEFAULT_FORMAT, resource_type=resource_type),
                  lambda: normalize_format(None, resource_type),
-                 lambda: default_format(resource_type)):
-        with pytest.raises(FlowLogFormatError, match="Cloud WAN Flow Log records"):
+                 lambda: default_format(resource_type),
+                 lambda: catalogue(resource_type),
+                 lambda: closest_field("version", resource_type)):
+        with pytest.raises(FlowLogFormatError, match="Cloud WAN Flow Log records") as error:
             call()
+        message = str(error.value)
+        assert message.startswith("resource_type %s writes Cloud WAN flow log records" % resource_type)
+        assert page in message and "Omit log_format" in message
+    # A format given for Cloud WAN records: refused as a log_format problem, whatever its fields.
+    for log_format in (DEFAULT_FORMAT, fmt("version", "tgw-id"), "${no-such-field}"):
+        with pytest.raises(FlowLogFormatError) as error:
+            parse_format(log_format, resource_type=resource_type)
+        assert str(error.value).startswith("invalid log_format: resource_type %s writes Cloud WAN" % resource_type)
+        assert len(error.value.problems) == 1
+
+
+def test_cloud_wan_derivations_are_refused():
+    from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_insights import insights_queries
+    from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_queries import generate_queries
+
+    with pytest.raises(FlowLogFormatError, match="Cloud WAN Flow Log records"):
+        insights_queries(None, resource_type="CoreNetwork")
+    with pytest.raises(FlowLogFormatError, match="Cloud WAN Flow Log records"):
+        generate_queries(None, "db", "cwan", resource_type="CoreNetworkAttachment")
 
 
 def test_unknown_resource_type():

@@ -284,3 +284,57 @@ def test_check_mode_diff_shows_the_tag_field_specifications_to_be_set(stubbed, c
     assert result["diff"]["after"]["flow_logs"][0]["tag_field_specifications"] == [
         {"resource_type": "instance", "tag_keys": ["Name", "team"]}]
     assert result["replaced"] and "tag_field_specifications: None -> " in result["replaced"][0]
+
+
+# ---- Unsuccessful entries: a clean failure naming the operation ----------------------------------
+
+def test_create_unsuccessful_entries_fail_naming_create_flow_logs(stubbed, capsys):
+    describe_by_resource(stubbed, [])
+    refused = {"ResourceId": VPCS[1], "Error": {"Code": "InvalidVpcID.NotFound", "Message": "The vpc ID does not exist"}}
+    stubbed.add_response("create_flow_logs", {"FlowLogIds": ["fl-a"], "Unsuccessful": [refused]}, create_params(VPCS))
+    result = run(capsys)
+    assert result["failed"] is True and result["changed"] is True
+    assert result["msg"] == (
+        "CreateFlowLogs did not create flow logs for 1 of 2 resources (existing flow logs on them were kept): "
+        "%s: InvalidVpcID.NotFound The vpc ID does not exist" % VPCS[1])
+    assert result["created_flow_log_ids"] == ["fl-a"]
+    assert result["unsuccessful"] == [{"resource_id": VPCS[1], "code": "InvalidVpcID.NotFound",
+                                       "message": "The vpc ID does not exist"}]
+
+
+def test_delete_unsuccessful_entries_fail_naming_delete_flow_logs(stubbed, capsys):
+    describe_by_resource(stubbed, [described("fl-a", VPCS[0], [MARKER]), described("fl-b", VPCS[1], [MARKER]),
+                                   described("fl-gone", VPCS[1], [MARKER])])
+    # fl-gone was deleted meanwhile (already gone counts as deleted); fl-b is refused.
+    stubbed.add_response("delete_flow_logs", {"Unsuccessful": [
+        {"ResourceId": "fl-gone", "Error": {"Code": "InvalidFlowLogId.NotFound", "Message": "gone"}},
+        {"ResourceId": "fl-b", "Error": {"Code": "UnauthorizedOperation", "Message": "not allowed"}}]},
+        {"FlowLogIds": ["fl-a", "fl-b", "fl-gone"]})
+    result = run(capsys, state="absent")
+    assert result["failed"] is True and result["changed"] is True
+    assert result["msg"] == "DeleteFlowLogs did not delete 1 of 3 flow logs: fl-b: UnauthorizedOperation not allowed"
+    assert result["deleted_flow_log_ids"] == ["fl-a", "fl-gone"]
+    assert result["unsuccessful"] == [{"flow_log_id": "fl-b", "code": "UnauthorizedOperation",
+                                       "message": "not allowed"}]
+
+
+def test_delete_refused_for_every_flow_log_reports_no_change(stubbed, capsys):
+    describe_by_resource(stubbed, [described("fl-a", VPCS[0], [MARKER])])
+    stubbed.add_response("delete_flow_logs", {"Unsuccessful": [
+        {"ResourceId": "fl-a", "Error": {"Code": "UnauthorizedOperation", "Message": "not allowed"}}]},
+        {"FlowLogIds": ["fl-a"]})
+    result = run(capsys, state="absent")
+    assert result["failed"] is True and result["changed"] is False and result["deleted_flow_log_ids"] == []
+    assert result["msg"].startswith("DeleteFlowLogs did not delete 1 of 1 flow logs: fl-a: UnauthorizedOperation")
+
+
+def test_replacement_whose_old_flow_log_is_not_deleted_reports_the_creation(stubbed, capsys):
+    describe_by_resource(stubbed, [described("fl-old", VPCS[0], [MARKER], log_format=OTHER_FORMAT)], VPCS[:1])
+    stubbed.add_response("create_flow_logs", {"FlowLogIds": ["fl-new"], "Unsuccessful": []}, create_params(VPCS[:1]))
+    stubbed.add_response("delete_flow_logs", {"Unsuccessful": [
+        {"ResourceId": "fl-old", "Error": {"Code": "UnauthorizedOperation", "Message": "not allowed"}}]},
+        {"FlowLogIds": ["fl-old"]})
+    result = run(capsys, resource_ids=VPCS[:1], overwrite=True)
+    assert result["failed"] is True and result["changed"] is True
+    assert result["created_flow_log_ids"] == ["fl-new"] and result["deleted_flow_log_ids"] == []
+    assert result["msg"].startswith("DeleteFlowLogs did not delete 1 of 1 flow logs: fl-old: UnauthorizedOperation")

@@ -50,6 +50,29 @@ def test_every_resource_type_is_supported_or_refused_with_a_reason():
         assert info.value.problems == ["resource_type {0} is not supported: {1}".format(name, reason)]
 
 
+def test_log_format_points_to_the_record_pages_the_engine_follows():
+    # CreateFlowLogs' LogFormat names one page of fields per record kind; the engine cites the
+    # same three and maps every resource type to one of them (Cloud WAN: refused, see
+    # test_flow_log_format_catalogues), so a new page or record kind fails here.
+    documentation = CREATE.members["LogFormat"].documentation
+    assert re.findall(r'href="([^"]+)"', documentation) == list(flow_log_format.RECORD_PAGES.values())
+    assert list(flow_log_format.RECORD_PAGES) == ["VPC", "transit gateway", "Cloud WAN"]
+    assert "Cloud WAN Flow Log records" in doc(CREATE.members["LogFormat"])
+    kinds = {}
+    for name in MODEL.shape_for("FlowLogsResourceType").enum:
+        if name in flow_log_format.CLOUD_WAN_RECORD_TYPES:
+            with pytest.raises(flow_log_format.FlowLogFormatError) as info:
+                flow_log_format.catalogue(name)
+            assert flow_log_format.RECORD_PAGES["Cloud WAN"] in str(info.value)
+            kinds[name] = "Cloud WAN"
+        elif flow_log_format.catalogue(name) == flow_log_format.TRANSIT_GATEWAY_FIELDS:
+            kinds[name] = "transit gateway"
+        else:
+            assert flow_log_format.catalogue(name) == flow_log_format.VPC_FIELDS
+            kinds[name] = "VPC"
+    assert set(kinds.values()) == set(flow_log_format.RECORD_PAGES)
+
+
 def test_destination_and_traffic_types_are_the_api_ones():
     destinations = MODEL.shape_for("LogDestinationType").enum
     traffic = MODEL.shape_for("TrafficType").enum

@@ -335,3 +335,61 @@ def test_an_error_at_every_call_fails_cleanly(monkeypatch, capsys, name, error):
         done = (result.get("changes", []) + result.get("created", []) + result.get("updated", [])
                 + result.get("deleted", []))
         assert bool(done) is bool(writes_before), (where, result)
+
+
+# ---------------------------------------------------------------------------------------
+# The error codes athena_named_queries handles instead of failing (no emulator answers them
+# on demand: LocalStack, with the test extension, implements UpdateNamedQuery and deletes).
+# ---------------------------------------------------------------------------------------
+def _raising(code, message, operation):
+    def handler(**_kwargs):
+        raise ClientError({"Error": {"Code": code, "Message": message}}, camel(operation))
+    return handler
+
+
+@pytest.mark.parametrize("code", ["UnknownOperationException", "NotImplementedException", "InternalFailure"])
+def test_named_query_update_unavailable_replaces_the_query(monkeypatch, capsys, code):
+    handlers = named_query_handlers(QUERIES)
+    handlers["update_named_query"] = _raising(code, "UpdateNamedQuery is not available", "update_named_query")
+    result, calls = run_module(monkeypatch, capsys, athena_named_queries, QUERY_ARGS, handlers)
+    assert not result.get("failed"), result
+    # "a" changes its text: the update fails with code, so a new query is created and the old one
+    # deleted. InternalFailure is a transient code AWSRetry retries (10 tries) before giving up.
+    assert calls.count("update_named_query") == (10 if code == "InternalFailure" else 1)
+    after = calls[len(calls) - calls[::-1].index("update_named_query"):]
+    assert after[:2] == ["create_named_query", "delete_named_query"], calls
+    assert "a" in result["created"] and "a" in result["deleted"] and "a" not in result["updated"]
+    statuses = dict((q["name"], q["status"]) for q in result["named_queries"])
+    assert statuses == {"a": "replaced", "b": "replaced", "c": "created"}
+
+
+def test_named_query_update_other_errors_still_fail(monkeypatch, capsys):
+    handlers = named_query_handlers(QUERIES)
+    handlers["update_named_query"] = _raising("InvalidRequestException", "bad query", "update_named_query")
+    result, _calls = run_module(monkeypatch, capsys, athena_named_queries, QUERY_ARGS, handlers)
+    assert result["failed"] is True
+    assert result["msg"].startswith("Failed to update a named query (UpdateNamedQuery)"), result["msg"]
+    assert "flow-wg" in result["msg"] and "bad query" in result["msg"]
+
+
+def test_named_query_already_deleted_counts_as_deleted(monkeypatch, capsys):
+    # Deleted by someone else between the listing and DeleteNamedQuery: Athena answers
+    # InvalidRequestException; a "not found" message means the query is gone, as wanted.
+    handlers = named_query_handlers(QUERIES)
+    handlers["delete_named_query"] = _raising("InvalidRequestException", "Named query q-old was not found",
+                                              "delete_named_query")
+    args = {"workgroup": "flow-wg", "query_set": "s1", "state": "absent"}
+    result, calls = run_module(monkeypatch, capsys, athena_named_queries, args, handlers)
+    assert not result.get("failed"), result
+    assert calls.count("delete_named_query") == 3
+    assert sorted(result["deleted"]) == ["a", "b", "old"] and result["changed"] is True
+
+
+def test_named_query_delete_refused_for_another_reason_fails(monkeypatch, capsys):
+    handlers = named_query_handlers(QUERIES)
+    handlers["delete_named_query"] = _raising("InvalidRequestException", "Query is in use", "delete_named_query")
+    args = {"workgroup": "flow-wg", "query_set": "s1", "state": "absent"}
+    result, calls = run_module(monkeypatch, capsys, athena_named_queries, args, handlers)
+    assert calls.count("delete_named_query") == 1  # nothing is deleted after the failure
+    assert result["failed"] is True and result["changed"] is False and result["deleted"] == []
+    assert result["msg"].startswith("Failed to delete a named query (DeleteNamedQuery)"), result["msg"]

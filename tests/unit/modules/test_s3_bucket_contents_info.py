@@ -1,14 +1,17 @@
 """s3_bucket_contents_info: what DeleteBucket would call "not empty", and clean errors.
 
 LocalStack answers ListObjectVersions too (the destination molecule scenario uses it); the
-stub adds what it cannot produce on demand: a bucket holding only delete markers, and
-AccessDenied.
+stub adds what it cannot produce on demand: a bucket holding only delete markers,
+AccessDenied, throttling, and connection errors (EndpointConnectionError, a read timeout),
+which no emulator raises for a chosen call.
 """
 
 import json
 
 import boto3
 import pytest
+from botocore.exceptions import EndpointConnectionError
+from botocore.exceptions import ReadTimeoutError
 from botocore.stub import Stubber
 
 from ansible.module_utils.testing import patch_module_args
@@ -81,12 +84,50 @@ def test_missing_bucket(stubbed, capsys):
     assert (result["exists"], result["empty"]) == (False, True)
 
 
+def assert_clean_failure(result, cause):
+    """fail_json with a message naming the operation and the bucket, then the cause; no traceback."""
+    assert result["failed"] is True
+    assert result["msg"].startswith(
+        "Failed to list the object versions (ListObjectVersions) of the bucket flowlogs-archive: "), result["msg"]
+    assert cause in result["msg"]
+    assert "Traceback" not in json.dumps(result)
+    assert "exists" not in result and "empty" not in result  # no guess about the contents
+
+
 def test_access_denied_is_a_clean_message_naming_the_call(stubbed, capsys):
     stubbed.add_client_error("list_object_versions", "AccessDenied", "Access Denied", 403)
     result = run(capsys)
-    assert result["failed"] is True
-    assert result["msg"].startswith("ListObjectVersions failed for the bucket flowlogs-archive")
-    assert "Traceback" not in json.dumps(result)
+    assert_clean_failure(result, "Access Denied")
+    assert result["error"]["code"] == "AccessDenied"
+
+
+@pytest.mark.parametrize("error, cause", [
+    (EndpointConnectionError(endpoint_url="https://flowlogs-archive.s3.amazonaws.com/"),
+     "Could not connect to the endpoint URL"),
+    (ReadTimeoutError(endpoint_url="https://flowlogs-archive.s3.amazonaws.com/"), "Read timeout"),
+], ids=["endpoint-connection-error", "read-timeout"])
+def test_connection_errors_are_a_clean_message_naming_the_call(stubbed, capsys, monkeypatch, error, cause):
+    # A BotoCoreError, not a ClientError: raised before any response, so the Stubber
+    # cannot produce it; the raw client's method raises it instead.
+    calls = []
+
+    def unreachable(**kwargs):
+        calls.append(kwargs)
+        raise error
+
+    monkeypatch.setattr(stubbed.client, "list_object_versions", unreachable)
+    result = run(capsys)
+    assert_clean_failure(result, cause)
+    assert calls == [{"Bucket": BUCKET, "MaxKeys": 5}]
+
+
+def test_throttling_is_retried_then_succeeds(stubbed, capsys):
+    # The client retries throttling (AWSRetry.jittered_backoff); only a lasting error fails.
+    stubbed.add_client_error("list_object_versions", "SlowDown", "Please reduce your request rate.", 503)
+    stubbed.add_response("list_object_versions", {"IsTruncated": False}, {"Bucket": BUCKET, "MaxKeys": 5})
+    result = run(capsys)
+    assert (result["exists"], result["empty"]) == (True, True)
+    stubbed.assert_no_pending_responses()
 
 
 def test_sample_size_is_checked_before_any_call(stubbed, capsys):
