@@ -36,12 +36,10 @@ Next, from $ROOT:
 TEXT
 }
 
-# Runs a command, printing what it is doing every 20 s, so a long install is not silent.
-with_ticker() {
-  local label="$1" pid start=$SECONDS next=20
-  shift
-  "$@" &
-  pid=$!
+# Waits for a background process, printing what it is doing every 20 s, so a long install is
+# not silent; returns its exit status.
+wait_with_ticker() {
+  local label="$1" pid="$2" start=$SECONDS next=20
   while kill -0 "$pid" 2>/dev/null; do
     sleep 1
     if [ $((SECONDS - start)) -ge "$next" ]; then
@@ -67,9 +65,6 @@ case "$action" in
   *) echo "usage: $0 site|enable|audit|teardown|stop|hints" >&2; exit 2 ;;
 esac
 
-bash tests/setup.sh --demo
-# shellcheck disable=SC1091
-source .venv-demo/bin/activate
 if [ -z "${LOCALSTACK_PORT:-}" ] && [ -n "$(recorded)" ]; then
   LOCALSTACK_PORT="$(port_of "$(recorded)")"
 fi
@@ -77,7 +72,20 @@ export LOCALSTACK_PORT="${LOCALSTACK_PORT:-4566}"
 if [ ! -f "${LOCALSTACK_VENV:-tests/localstack/.venv}/.requirements.sha256" ]; then
   echo "demo: installing LocalStack into its own virtualenv (the first time only; a few minutes)"
 fi
-with_ticker "installing LocalStack" tests/localstack/localstack.sh install
+# LocalStack's virtualenv installs while .venv-demo is made: the two installs overlap.
+install_log="$(mktemp "${TMPDIR:-/tmp}/flowlogs-demo-localstack.XXXXXX")"
+tests/localstack/localstack.sh install > "$install_log" 2>&1 &
+install_pid=$!
+bash tests/setup.sh --demo
+# shellcheck disable=SC1091
+source .venv-demo/bin/activate
+if ! wait_with_ticker "installing LocalStack" "$install_pid"; then
+  cat "$install_log" >&2
+  rm -f "$install_log"
+  echo "demo: LocalStack could not be installed" >&2
+  exit 1
+fi
+rm -f "$install_log"
 eval "$(tests/localstack/localstack.sh start)"
 export AWS_URL
 mkdir -p "$(dirname "$RECORD")"
