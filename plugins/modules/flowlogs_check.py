@@ -22,9 +22,10 @@ description:
     B(every) inventory host (C(hostvars)), for central log-archive destinations, which cross targets - a destination
     with C(central) must name a target that owns a bucket with C(shared_with), no two targets may build the same
     bucket, and the flow logs sharing one bucket must agree on what its one Athena table reads. These problems are
-    reported on every target, named C(HOST: PATH), so that a bad reference anywhere stops the run before any change.
-  - With O(account_id), checks instead what needs the account of the credentials - C(flowlogs_account_id), and that a
-    central bucket admits this account.
+    reported on every target, each starting with the inventory host and the path, so that a bad reference anywhere
+    stops the run before any change.
+  - With O(account_id), checks instead what needs the account of the credentials (C(flowlogs_account_id), and that a
+    central bucket admits this account).
   - The C(flowlogs.aws.flowlogs) role runs it first; it is an action plugin and runs on the controller only.
 author:
   - flowlogs.aws maintainers (@flowlogs)
