@@ -103,7 +103,7 @@ def organization(tmp_path):
         return str(path)
 
     write()
-    context = {"owner": owner, "members": dict(zip([h for h, _ in MEMBERS], member_accounts)), "vpcs": vpcs,
+    context = {"owner": owner, "members": dict(zip([host for host, unused in MEMBERS], member_accounts)), "vpcs": vpcs,
                "bucket": bucket, "database": ("flowlogs-org-" + suffix).replace("-", "_"),
                "workgroup": "flowlogs-org-{0}-archive".format(suffix), "write": write}
     yield context
