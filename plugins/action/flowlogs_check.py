@@ -4,11 +4,16 @@
 
 The checks are in plugins/module_utils/flowlogs_inventory.py (unit-tested); this plugin
 turns them into a task result: a failure listing every problem, or the derived values
-and the weak-setting warnings (shown by Ansible as [WARNING]).
+and the weak-setting warnings (shown by Ansible as [WARNING]). It also reads the flowlogs
+variables of every inventory host (task_vars['hostvars']): central log-archive destinations
+cross targets, and are checked and derived from the whole inventory.
 """
+
+import os
 
 from ansible.plugins.action import ActionBase
 
+from ansible_collections.flowlogs.aws.plugins.module_utils.flowlogs_inventory import account_problems
 from ansible_collections.flowlogs.aws.plugins.module_utils.flowlogs_inventory import check_inventory
 from ansible_collections.flowlogs.aws.plugins.module_utils.flowlogs_inventory import missing_resource_problems
 
@@ -17,7 +22,35 @@ ARGUMENT_SPEC = dict(
     skip_demo=dict(type="bool", default=False),
     existing=dict(type="dict"),
     region=dict(type="str"),
+    account_id=dict(type="str"),
+    central=dict(type="dict"),
 )
+# The variables of other hosts that central destinations need.
+HOST_VARIABLES = ("flowlogs_destinations", "flowlogs_flow_logs", "flowlogs_region", "flowlogs_account_id",
+                  "flowlogs_central_in_use")
+
+
+def _default_region():
+    # The flowlogs role's default of flowlogs_region, for a host that sets none.
+    return os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or "us-east-1"
+
+
+def inventory_hosts(task_vars):
+    """Every inventory host's flowlogs variables (templated), and problems reading them."""
+    hostvars = task_vars.get("hostvars") or {}
+    names = (task_vars.get("groups") or {}).get("all") or list(hostvars)
+    hosts, problems = {}, []
+    for name in names:
+        values = {}
+        try:
+            variables = hostvars[name]
+            for key in HOST_VARIABLES:
+                if key in variables:
+                    values[key] = variables[key]
+        except Exception as error:  # an undefined variable in another host's inventory, for example
+            problems.append("{0}: its flowlogs variables cannot be read: {1}".format(name, error))
+        hosts[name] = values
+    return hosts, problems
 
 
 class ActionModule(ActionBase):
@@ -29,13 +62,18 @@ class ActionModule(ActionBase):
         del tmp
         unused, args = self.validate_argument_spec(argument_spec=ARGUMENT_SPEC)
         result["changed"] = False
-        if args.get("existing") is not None:
+        if args.get("account_id"):
+            problems = account_problems(args["inventory"], args["account_id"], args.get("central"))
+            result["problems"] = problems
+        elif args.get("existing") is not None:
             problems = missing_resource_problems(args["inventory"], args["existing"], args.get("region"),
                                                  args["skip_demo"])
             result["problems"] = problems
         else:
-            checked = check_inventory(args["inventory"], args["skip_demo"])
-            problems = checked["problems"]
+            hosts, problems = inventory_hosts(task_vars or {})
+            checked = check_inventory(args["inventory"], args["skip_demo"], hosts, (task_vars or {}).get("inventory_hostname"),
+                                      _default_region(), (task_vars or {}).get("ansible_play_hosts"))
+            problems = problems + checked["problems"]
             result["problems"] = problems
             result["plan"] = checked["plan"]
             if checked["warnings"] and not problems:

@@ -54,12 +54,13 @@ def delivery_role_permissions_policy(log_group_arns):
 
 @_filter_errors
 def s3_delivery_bucket_policy(
-    bucket, account_ids, regions, prefix="", hive_compatible=False, partition="aws", object_ownership="BucketOwnerEnforced"
+    bucket, account_ids, regions, prefix="", hive_compatible=False, partition="aws", object_ownership="BucketOwnerEnforced",
+    organization_id=None,
 ):
     """Bucket policy for VPC flow-log delivery to S3 (input: the bucket name)."""
     hive = _bool(hive_compatible, "hive_compatible", allowed=("both",))
     return _policies.s3_delivery_bucket_policy(
-        bucket, account_ids, regions, prefix or "", hive, partition, object_ownership
+        bucket, account_ids, regions, prefix or "", hive, partition, object_ownership, organization_id or None
     )
 
 
@@ -80,12 +81,12 @@ def kms_key_policy(account_id, statements=None, partition="aws"):
 @_filter_errors
 def destination_kms_key_policy(
     account_id, region, destination_type, source_account_ids=None, source_regions=None, log_group_name=None,
-    partition="aws",
+    partition="aws", source_organization_id=None,
 ):
     """Key policy of the key the destination role creates for a bucket or a log group."""
     return _policies.destination_kms_key_policy(
         account_id, region, destination_type, source_account_ids or None, source_regions or None, log_group_name,
-        partition,
+        partition, source_organization_id or None,
     )
 
 

@@ -73,6 +73,8 @@ LOG_GROUP_KMS_ACTIONS = (
 )
 
 ACCOUNT_ID = re.compile(r"^[0-9]{12}$")
+# An AWS Organizations id (Organizations API reference, "Organization": Id pattern ^o-[a-z0-9]{10,32}$).
+ORGANIZATION_ID = re.compile(r"^o-[a-z0-9]{10,32}$")
 REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+-[0-9]+$")
 PARTITION = re.compile(r"^aws(-[a-z]+)*$")
 LOG_GROUP_NAME = re.compile(r"^[.\-_/#A-Za-z0-9]{1,512}$")
@@ -153,6 +155,17 @@ def _regions(values, what, problems):
     if not regions and not problems:
         problems.append("{0}: at least one region is needed".format(what))
     return _unique_sorted(regions)
+
+
+def _organization_id(value, problems):
+    """The organization id, or None; a bad one is a problem."""
+    if value in (None, ""):
+        return None
+    if not isinstance(value, str) or not ORGANIZATION_ID.match(value):
+        problems.append("organization_id: {0!r} is not an AWS Organizations id (o- and 10 to 32 lowercase letters "
+                        "or digits)".format(value))
+        return None
+    return value
 
 
 def _one_or_many(values):
@@ -340,7 +353,8 @@ def _hive_layouts(hive_compatible):
 
 
 def s3_delivery_bucket_policy(
-    bucket, account_ids, regions, prefix="", hive_compatible=False, partition="aws", object_ownership=OBJECT_OWNERSHIP_CHOICES[0]
+    bucket, account_ids, regions, prefix="", hive_compatible=False, partition="aws", object_ownership=OBJECT_OWNERSHIP_CHOICES[0],
+    organization_id=None,
 ):
     """Bucket policy that lets VPC Flow Logs of ``account_ids`` in ``regions`` write to the bucket.
 
@@ -361,13 +375,23 @@ def s3_delivery_bucket_policy(
     cloudposse/terraform-aws-vpc-flow-logs-s3-bucket#101). With ``BucketOwnerPreferred``
     or ``ObjectWriter`` the ACL decides who owns the object, and the condition AWS
     documents ("Amazon S3 bucket permissions for flow logs") is kept.
+
+    ``organization_id`` (a central log-archive bucket for a whole organization): instead of
+    one statement per account, deliveries of any account of the organization are admitted
+    with the global condition key ``aws:SourceOrgID`` ("AWS global condition context keys",
+    IAM User Guide; the form AWS Control Tower's log-archive bucket policy uses), still
+    limited to ``regions`` by ``aws:SourceArn`` (``arn:aws:logs:REGION:*:*``). Objects are
+    then allowed under ``AWSLogs/*`` (and ``AWSLogs/aws-account-id=*``): an account of the
+    organization could write under another account's prefix, which the per-account form
+    prevents. ``account_ids`` may then be empty.
     """
     problems = validate_bucket_name(bucket)
+    organization = _organization_id(organization_id, problems)
     if object_ownership not in OBJECT_OWNERSHIP_CHOICES:
         problems.append(
             "object_ownership must be one of {0}, got {1!r}".format(", ".join(OBJECT_OWNERSHIP_CHOICES), object_ownership)
         )
-    accounts = _account_ids(account_ids, "account_ids", problems)
+    accounts = _account_ids(account_ids, "account_ids", problems) if not organization else []
     region_list = _regions(regions, "regions", problems)
     _check_partition(partition, problems)
     try:
@@ -387,6 +411,9 @@ def s3_delivery_bucket_policy(
         return ["arn:{0}:logs:{1}:{2}:*".format(partition, region, account) for region in region_list]
 
     acl_condition = {} if object_ownership == "BucketOwnerEnforced" else {"s3:x-amz-acl": DELIVERY_ACL}
+    if organization:
+        return _organization_bucket_policy(bucket, bucket_arn, key_prefix, organization, region_list, layouts,
+                                           acl_condition, partition)
     statements = []
     for account in accounts:
         string_equals = {"aws:SourceAccount": account}
@@ -424,6 +451,39 @@ def s3_delivery_bucket_policy(
     return {"Version": POLICY_VERSION, "Statement": statements}
 
 
+def _organization_bucket_policy(bucket, bucket_arn, key_prefix, organization, regions, layouts, acl_condition,
+                                partition):
+    source_arns = _one_or_many("arn:{0}:logs:{1}:*:*".format(partition, region) for region in regions)
+    string_equals = {"aws:SourceOrgID": organization}
+    string_equals.update(acl_condition)
+    resources = [key_prefix + ("aws-account-id=*" if hive else "*") for hive in layouts]
+    return {
+        "Version": POLICY_VERSION,
+        "Statement": [
+            {
+                "Sid": "AWSLogDeliveryWriteOrganization",
+                "Effect": "Allow",
+                "Principal": {"Service": LOG_DELIVERY_PRINCIPAL},
+                "Action": "s3:PutObject",
+                "Resource": _one_or_many(resources),
+                "Condition": {"StringEquals": string_equals, "ArnLike": {"aws:SourceArn": source_arns}},
+            },
+            {
+                "Sid": "AWSLogDeliveryAclCheck",
+                "Effect": "Allow",
+                "Principal": {"Service": LOG_DELIVERY_PRINCIPAL},
+                "Action": ["s3:GetBucketAcl", "s3:ListBucket"],
+                "Resource": bucket_arn,
+                "Condition": {
+                    "StringEquals": {"aws:SourceOrgID": organization},
+                    "ArnLike": {"aws:SourceArn": source_arns},
+                },
+            },
+            secure_transport_statement(bucket, partition),
+        ],
+    }
+
+
 def secure_transport_statement(bucket, partition="aws"):
     """Deny every request over plain HTTP (Security Hub S3.5, CIS 2.1.1/2.1.2/3.1.1)."""
     bucket_arn = s3_bucket_arn(bucket, partition)
@@ -446,7 +506,8 @@ def _logs_service_principal(region, partition):
     return "logs.{0}.{1}".format(region, suffix)
 
 
-def kms_key_policy_statements(account_ids, regions=None, log_group_arns=None, s3_delivery=None, partition="aws"):
+def kms_key_policy_statements(account_ids, regions=None, log_group_arns=None, s3_delivery=None, partition="aws",
+                              organization_id=None):
     """Key policy statements for keys that encrypt flow logs.
 
     * ``s3_delivery`` (default: true when ``regions`` is given): the statement AWS documents
@@ -458,9 +519,16 @@ def kms_key_policy_statements(account_ids, regions=None, log_group_arns=None, s3
 
     Add the statements to a key policy that also keeps the account's administrators (see
     :func:`kms_key_policy`). ``"Resource": "*"`` in a key policy means this key.
+
+    ``organization_id``: the S3 delivery statement admits deliveries of any account of the
+    organization (``aws:SourceOrgID``) in ``regions``, as the bucket policy does.
     """
     problems = []
-    accounts = _account_ids(account_ids, "account_ids", problems)
+    organization = _organization_id(organization_id, problems)
+    if organization and not account_ids:
+        accounts = []
+    else:
+        accounts = _account_ids(account_ids, "account_ids", problems)
     _check_partition(partition, problems)
     if s3_delivery is None:
         s3_delivery = regions is not None and bool(_as_list(regions, "regions"))
@@ -479,7 +547,22 @@ def kms_key_policy_statements(account_ids, regions=None, log_group_arns=None, s3
     _raise(problems)
 
     statements = []
-    if s3_delivery:
+    if s3_delivery and organization:
+        source_arns = ["arn:{0}:logs:{1}:*:*".format(partition, region) for region in region_list]
+        statements.append(
+            {
+                "Sid": "Allow Logs Delivery to use the key",
+                "Effect": "Allow",
+                "Principal": {"Service": [LOG_DELIVERY_PRINCIPAL]},
+                "Action": list(S3_DELIVERY_KMS_ACTIONS),
+                "Resource": "*",
+                "Condition": {
+                    "StringEquals": {"aws:SourceOrgID": organization},
+                    "ArnLike": {"aws:SourceArn": source_arns},
+                },
+            }
+        )
+    elif s3_delivery:
         statements.append(
             {
                 "Sid": "Allow Logs Delivery to use the key",
@@ -572,7 +655,7 @@ def destination_kms_key_alias(name):
 
 def destination_kms_key_policy(
     account_id, region, destination_type, source_account_ids=None, source_regions=None, log_group_name=None,
-    partition="aws",
+    partition="aws", source_organization_id=None,
 ):
     """The key policy of a key the destination role creates for one destination.
 
@@ -581,7 +664,8 @@ def destination_kms_key_policy(
     * ``destination_type: s3``: ``delivery.logs.amazonaws.com`` may use the key for flow-log
       deliveries of ``source_account_ids`` (default: the account) in ``source_regions``
       (default: ``region``) - "Required key policy for use with SSE-KMS", Amazon VPC User
-      Guide, and "Amazon S3 bucket server-side encryption", CloudWatch Logs User Guide.
+      Guide, and "Amazon S3 bucket server-side encryption", CloudWatch Logs User Guide. With
+      ``source_organization_id``, deliveries of any account of that organization instead.
     * ``destination_type: cloud-watch-logs``: ``logs.REGION.amazonaws.com`` may use the key
       only for the log group ``log_group_name`` (``kms:EncryptionContext:aws:logs:arn``) -
       "Encrypt log data in CloudWatch Logs using AWS Key Management Service".
@@ -591,7 +675,8 @@ def destination_kms_key_policy(
         sources = source_account_ids or [account_id]
         regions = source_regions or [region]
         try:
-            statements = kms_key_policy_statements(sources, regions, s3_delivery=True, partition=partition)
+            statements = kms_key_policy_statements(sources, regions, s3_delivery=True, partition=partition,
+                                                   organization_id=source_organization_id)
         except FlowLogPolicyError as error:
             problems.extend(error.problems)
     elif destination_type == "cloud-watch-logs":

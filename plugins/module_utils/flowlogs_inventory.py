@@ -101,8 +101,10 @@ def _prefix(destination):
 class Inventory(object):
     """One target's flowlogs_* variables, checked and derived once."""
 
-    def __init__(self, values, skip_demo=False):
+    def __init__(self, values, skip_demo=False, organization=None):
         values = values or {}
+        # This target's part of the organization (Organization.view): shared and central destinations.
+        self.organization = organization or {"shared": {}, "central": {}}
         self.name = values.get("flowlogs_name") or "flowlogs"
         self.tags = values.get("flowlogs_tags") or {}
         self.demo_vpc = values.get("flowlogs_demo_vpc") or {}
@@ -127,9 +129,17 @@ class Inventory(object):
 
     def layouts(self):
         """Per S3 destination, which key layouts its flow logs use: from the WHOLE description,
-        applied in this run or not, so that no run narrows a bucket policy another run needs."""
+        applied in this run or not, so that no run narrows a bucket policy another run needs
+        (for a shared destination, from every target's flow logs that deliver there)."""
         hive, plain = [], []
+        for name, shared in sorted(self.organization["shared"].items()):
+            if shared["hive"] in (True, "both"):
+                hive.append(name)
+            if shared["plain"]:
+                plain.append(name)
         for flow_log in self.flow_logs:
+            if flow_log.get("destination") in self.organization["shared"]:
+                continue
             name = flow_log.get("destination")
             target = hive if _bool(flow_log.get("hive_compatible_partitions"), False) else plain
             if name not in target:
@@ -157,7 +167,23 @@ class Inventory(object):
             "resource_types": dict((fl.get("name"), resource_type(fl)) for fl in self.flow_logs),
             "given_ids": self.given_ids(),
             "describes_nothing": not (self.destinations or self.flow_logs or self.demo_enabled),
+            "shared": self.organization["shared"],
+            "central": self.organization["central"],
+            # Destinations whose flow logs get no Athena table of their own: the owner's one table covers them.
+            "organization_destinations": sorted(set(self.organization["shared"]) | set(self.organization["central"])),
+            "destinations": self.resolved_destinations(),
         }
+
+    def resolved_destinations(self):
+        """The destinations with a central one's bucket and prefix filled in from its owner: where
+        flow logs go (CreateFlowLogs) and what teardown recognises as ours."""
+        resolved = []
+        for dest in self.destinations:
+            central = self.organization["central"].get(dest.get("name"))
+            if central:
+                dest = dict(dest, bucket_name=central["bucket_name"], prefix=central["prefix"])
+            resolved.append(dest)
+        return resolved
 
     # ---- problems -------------------------------------------------------------------
     def problems(self):
@@ -183,6 +209,8 @@ class Inventory(object):
             if kind == "cloud-watch-logs":
                 problems.extend(self._log_group_problems(index, dest.get("log_group_name")))
                 problems.extend(self._log_group_settings_problems(index, dest))
+            elif kind == "s3" and is_central(dest):
+                pass  # the owner's destination describes the bucket (Organization checks the reference)
             elif kind == "s3":
                 bucket = dest.get("bucket_name") or ""
                 if not S3_BUCKET_NAME.match(bucket):
@@ -253,7 +281,7 @@ class Inventory(object):
         problems = []
         claims = {}
         for index, dest in enumerate(self.destinations):
-            if dest.get("type") == "s3" and dest.get("bucket_name"):
+            if dest.get("type") == "s3" and dest.get("bucket_name") and not is_central(dest):
                 key, field, what = ("s3", dest["bucket_name"]), "bucket_name", "bucket"
             elif dest.get("type") == "cloud-watch-logs" and dest.get("log_group_name"):
                 key, field, what = ("logs", dest["log_group_name"]), "log_group_name", "log group"
@@ -398,7 +426,7 @@ class Inventory(object):
                     "groups should be retained for a specified time period) requires by default".format(
                         _dest_path(index, "retention_days"), retention, MIN_RETENTION_DAYS))
             if (dest.get("type") == "s3" and not dest.get("kms_key_arn") and not _bool(dest.get("kms_key_create"), False)
-                    and kms_elsewhere):
+                    and kms_elsewhere and not is_central(dest)):
                 warnings.append(
                     "{0}: the bucket {1} gets SSE-S3 while {2} asks for SSE-KMS; AWS Security Hub control S3.17 "
                     "(S3 general purpose buckets should be encrypted at rest with AWS KMS keys) fails: give it a "
@@ -420,10 +448,22 @@ class Inventory(object):
         return warnings
 
 
-def check_inventory(values, skip_demo=False):
-    """Problems, warnings and derived values of one target's inventory."""
-    inventory = Inventory(values, skip_demo)
-    problems = inventory.problems()
+def check_inventory(values, skip_demo=False, hosts=None, host=None, default_region="", active_hosts=None):
+    """Problems, warnings and derived values of one target's inventory.
+
+    ``hosts`` (every inventory host's variables) and ``host`` (this target's name) add what
+    crosses targets: central destinations, checked for the whole inventory so that a bad
+    reference anywhere stops every target before its first change.
+    """
+    view, organization_problems = None, []
+    if hosts is not None and host is not None:
+        hosts = dict(hosts)
+        hosts[host] = values  # this target as the role sees it (its defaults applied)
+        organization = Organization(hosts, default_region)
+        view = organization.view(host, active_hosts)
+        organization_problems = organization.problems
+    inventory = Inventory(values, skip_demo, view)
+    problems = inventory.problems() + organization_problems
     return {
         "problems": problems,
         "warnings": inventory.warnings() if inventory.state == "present" else [],
@@ -544,3 +584,283 @@ def teardown_plan(flow_logs, destinations, adopt=False):
                "remove them too)".format(", ".join(sorted(ids))))
         for name, ids in users.items())
     return {"remove": remove, "keep": keep}
+
+
+# ---- organization: a central log-archive destination ----------------------------------
+# One target (the log-archive account) owns an S3 destination with ``shared_with``; other
+# targets' destinations say ``central: <that target's inventory host>`` and build no bucket:
+# their flow logs deliver to the owner's bucket, which AWS keys by account and region
+# (AWSLogs/ACCOUNT/vpcflowlogs/REGION/..., or the Hive-compatible aws-account-id=ACCOUNT/...).
+# Policies and the Glue projection are derived from the whole inventory (every host's
+# variables), never from one run, so that no run narrows what another one needs.
+ORGANIZATION_ID = re.compile(r"^o-[a-z0-9]{10,32}$")
+ACCOUNT_ID = re.compile(r"^[0-9]{12}$")
+# What a central destination takes from its owner: giving it on the member too would be a
+# second, silently ignored description of the same bucket.
+OWNER_ONLY_FIELDS = ("prefix", "kms_key_arn", "kms_key_create", "shared_with")
+# The settings one Glue table needs to be the same for every flow log it reads.
+TABLE_SETTINGS = ("log_format", "file_format", "hive_compatible_partitions", "per_hour_partition")
+TABLE_DEFAULTS = {"log_format": None, "file_format": "plain-text", "hive_compatible_partitions": False,
+                  "per_hour_partition": False}
+
+
+def _table_settings(flow_log):
+    settings = {}
+    for key in TABLE_SETTINGS:
+        value = flow_log.get(key)
+        if value in (None, "") or (key == "log_format" and value is None):
+            value = TABLE_DEFAULTS[key]
+        elif key in ("hive_compatible_partitions", "per_hour_partition"):
+            value = _bool(value, False)
+        settings[key] = value
+    return settings
+
+
+def _where(host, path):
+    return "{0}: {1}".format(host, path)
+
+
+def is_central(destination):
+    return bool((destination or {}).get("central"))
+
+
+def is_shared(destination):
+    return (destination or {}).get("shared_with") is not None
+
+
+class Organization(object):
+    """Every target's flowlogs_* variables, for what crosses targets: central destinations.
+
+    ``hosts`` maps an inventory host name to its values (flowlogs_destinations,
+    flowlogs_flow_logs, flowlogs_region, flowlogs_account_id); ``default_region`` is the
+    region of a host that sets none (the role's default).
+    """
+
+    def __init__(self, hosts, default_region=""):
+        self.hosts = {}
+        for host, values in (hosts or {}).items():
+            values = values or {}
+            self.hosts[host] = {
+                "destinations": [d for d in (values.get("flowlogs_destinations") or []) if isinstance(d, dict)],
+                "flow_logs": [f for f in (values.get("flowlogs_flow_logs") or []) if isinstance(f, dict)],
+                "region": values.get("flowlogs_region") or default_region,
+                "account_id": str(values.get("flowlogs_account_id") or ""),
+                # Published by a member's teardown: its central destinations that flow logs it did not
+                # create still deliver to (the owner cannot see another account's flow logs).
+                "in_use": values.get("flowlogs_central_in_use") or {},
+            }
+        self.problems = []
+        self.shared = {}   # (owner host, destination name) -> what the owner builds
+        self.central = {}  # (member host, destination name) -> the owner's destination it uses
+        self._resolve()
+
+    # ---- resolution -------------------------------------------------------------------
+    def _resolve(self):
+        claims = {}
+        for host in sorted(self.hosts):
+            for index, dest in enumerate(self.hosts[host]["destinations"]):
+                if dest.get("type") == "s3" and not is_central(dest) and dest.get("bucket_name"):
+                    claims.setdefault(dest["bucket_name"], []).append((host, index))
+                if is_shared(dest):
+                    self._add_shared(host, index, dest)
+        for bucket, owners in sorted(claims.items()):
+            hosts = sorted(set(host for host, unused in owners))
+            if len(hosts) > 1:
+                for host, index in owners:
+                    others = ", ".join("{0} ({1})".format(h, _dest_path(i)) for h, i in owners if h != host)
+                    self.problems.append(_where(host, (
+                        "{0}: the bucket {1} is also built by {2}; a bucket has one owner (each run writes its whole "
+                        "policy): give the owner's destination shared_with and the others central: <owner host>"
+                    ).format(_dest_path(index, "bucket_name"), bucket, others)))
+        for host in sorted(self.hosts):
+            for index, dest in enumerate(self.hosts[host]["destinations"]):
+                if is_central(dest):
+                    self._add_central(host, index, dest)
+        for (host, name), shared in sorted(self.shared.items()):
+            self._finish_shared(host, name, shared)
+
+    def _add_shared(self, host, index, dest):
+        path = _dest_path(index, "shared_with")
+        shared_with = dest.get("shared_with")
+        if not isinstance(shared_with, dict):
+            self.problems.append(_where(host, "{0}: must be a dict with organization_id and/or account_ids (got "
+                                              "{1!r})".format(path, shared_with)))
+            shared_with = {}
+        if dest.get("type") != "s3":
+            self.problems.append(_where(host, "{0}: only an s3 destination can be shared (this one is {1})".format(
+                path, dest.get("type"))))
+            return
+        organization = shared_with.get("organization_id") or ""
+        if organization and not ORGANIZATION_ID.match(str(organization)):
+            self.problems.append(_where(host, "{0}.organization_id: {1!r} is not an AWS Organizations id (o- and 10 "
+                                              "to 32 lowercase letters or digits)".format(path, organization)))
+        accounts = [str(a) for a in (shared_with.get("account_ids") or [])]
+        bad = [a for a in accounts if not ACCOUNT_ID.match(a)]
+        if bad:
+            self.problems.append(_where(host, "{0}.account_ids: each must be an account id of 12 digits, quoted in "
+                                              "YAML ({1} are not)".format(path, ", ".join(bad))))
+        self.shared[(host, dest.get("name"))] = {
+            "index": index,
+            "bucket_name": dest.get("bucket_name") or "",
+            "prefix": _prefix(dest),
+            "organization_id": organization,
+            "listed_accounts": accounts,
+            "query_ready": _bool(shared_with.get("query_ready"), True),
+            "athena": shared_with.get("athena") or {},
+            "members": [],
+            "users": [],  # (host, flow log index, flow log) of every flow log delivering there
+            "in_use": [],  # (member host, why its teardown kept delivering there)
+        }
+
+    def _add_central(self, host, index, dest):
+        path = _dest_path(index, "central")
+        owner = dest.get("central")
+        if dest.get("type") != "s3":
+            self.problems.append(_where(host, "{0}: only an s3 destination can be central (this one is {1})".format(
+                path, dest.get("type"))))
+            return
+        given = [field for field in OWNER_ONLY_FIELDS if dest.get(field) not in (None, "", False)]
+        if given:
+            self.problems.append(_where(host, "{0}: {1} belong to the owner's destination on {2}; remove them "
+                                              "here".format(_dest_path(index), ", ".join(given), owner)))
+        if owner not in self.hosts:
+            self.problems.append(_where(host, "{0}: no inventory target is named {1!r}; central names the inventory "
+                                              "host that owns the bucket".format(path, owner)))
+            return
+        candidates = [(name, shared) for (h, name), shared in sorted(self.shared.items()) if h == owner]
+        if dest.get("bucket_name"):
+            candidates = [(n, s) for n, s in candidates if s["bucket_name"] == dest["bucket_name"]]
+        if not candidates:
+            self.problems.append(_where(host, "{0}: the target {1} owns no shared bucket{2} (an s3 destination with "
+                                              "shared_with)".format(
+                                                  path, owner, " named " + dest["bucket_name"]
+                                                  if dest.get("bucket_name") else "")))
+            return
+        if len(candidates) > 1:
+            self.problems.append(_where(host, "{0}: the target {1} shares several buckets ({2}); give bucket_name "
+                                              "too".format(path, owner, ", ".join(s["bucket_name"] for n, s in candidates))))
+            return
+        name, shared = candidates[0]
+        if host == owner:
+            self.problems.append(_where(host, "{0}: {1} is this target; its flow logs use its own destination {2} "
+                                              "directly".format(path, owner, name)))
+            return
+        shared["members"].append(host)
+        if self.hosts[host]["in_use"].get(dest.get("name")):
+            shared["in_use"].append((host, self.hosts[host]["in_use"][dest.get("name")]))
+        self.central[(host, dest.get("name"))] = {
+            "host": owner,
+            "destination": name,
+            "bucket_name": shared["bucket_name"],
+            "prefix": shared["prefix"],
+            "organization_id": shared["organization_id"],
+        }
+        for f_index, flow_log in enumerate(self.hosts[host]["flow_logs"]):
+            if flow_log.get("destination") == dest.get("name"):
+                shared["users"].append((host, f_index, flow_log))
+
+    def _finish_shared(self, owner, name, shared):
+        for f_index, flow_log in enumerate(self.hosts[owner]["flow_logs"]):
+            if flow_log.get("destination") == name:
+                shared["users"].append((owner, f_index, flow_log))
+        include_self = any(h == owner for h, unused, unused2 in shared["users"])
+        accounts = list(shared["listed_accounts"])
+        regions = [self.hosts[owner]["region"]] if include_self else []
+        unknown = []
+        for member in shared["members"] + ([owner] if include_self else []):
+            account = self.hosts[member]["account_id"]
+            if account and account not in accounts:
+                accounts.append(account)
+            if not account and member != owner:
+                unknown.append(member)
+            region = self.hosts[member]["region"]
+            if region and region not in regions:
+                regions.append(region)
+        path = _dest_path(shared["index"], "shared_with")
+        if unknown and not shared["listed_accounts"]:
+            self.problems.append(_where(owner, (
+                "{0}: the account of {1} is not known, so neither the bucket policy{2} nor the Athena table could name "
+                "it: set flowlogs_account_id on {1} or list the accounts in shared_with.account_ids").format(
+                    path, ", ".join(unknown), "" if not shared["organization_id"] else " (admitting the organization)")))
+        hive = sorted(set(_bool(fl.get("hive_compatible_partitions"), False) for unused, unused2, fl in shared["users"]))
+        shared["hive"] = "both" if len(hive) == 2 else (hive[0] if hive else False)
+        shared["plain"] = not hive or False in hive
+        shared["account_ids"] = sorted(accounts)
+        shared["regions"] = sorted(regions)
+        shared["include_self"] = include_self
+        shared["table"] = None
+        if shared["query_ready"] and shared["users"]:
+            first_host, first_index, first = shared["users"][0]
+            settings = _table_settings(first)
+            for host, index, flow_log in shared["users"][1:]:
+                other = _table_settings(flow_log)
+                differ = [key for key in TABLE_SETTINGS if other[key] != settings[key]]
+                if differ:
+                    self.problems.append(_where(host, (
+                        "{0}: differs from {1} ({2}) in {3}, and both deliver to the shared bucket {4}, which gets one "
+                        "Athena table: use the same settings, or set shared_with.query_ready to false on {5}").format(
+                            _flow_path(index), first_host, _flow_path(first_index), ", ".join(differ),
+                            shared["bucket_name"], owner)))
+            shared["table"] = settings
+
+    # ---- one target's view ----------------------------------------------------------
+    def view(self, host, active_hosts=None):
+        """What ``host`` needs: its shared destinations (what the bucket policy, key policy and Glue
+        table cover) and its central destinations (where its flow logs go), by destination name.
+
+        ``active_hosts``: the targets of this run; a shared bucket is kept at teardown while a
+        member that delivers to it is not among them.
+        """
+        shared, central = {}, {}
+        for (owner, name), value in self.shared.items():
+            if owner != host:
+                continue
+            absent = [m for m in value["members"] if active_hosts is not None and m not in active_hosts]
+            reasons = (["still the destination of the flow logs of {0}, which this run does not tear down".format(
+                ", ".join(sorted(absent)))] if absent else [])
+            reasons.extend("{0}: {1}".format(member, why) for member, why in sorted(value["in_use"]))
+            shared[name] = {
+                "bucket_name": value["bucket_name"],
+                "prefix": value["prefix"],
+                "organization_id": value["organization_id"],
+                "account_ids": value["account_ids"],
+                "regions": value["regions"],
+                "include_self": value["include_self"],
+                "hive": value["hive"],
+                "plain": value["plain"],
+                "members": sorted(value["members"]),
+                "table": value["table"],
+                "athena": value["athena"],
+                "keep_reason": "; ".join(reasons),
+            }
+        for (member, name), value in self.central.items():
+            if member != host:
+                continue
+            owner = self.shared[(value["host"], value["destination"])]
+            central[name] = dict(value, account_ids=owner["account_ids"])
+        return {"shared": shared, "central": central}
+
+
+def account_problems(values, account_id, central=None):
+    """Checks that need the account of the credentials (after sts:GetCallerIdentity, before any write).
+
+    ``central``: the central destinations of this target (``Organization.view``).
+    """
+    values = values or {}
+    problems = []
+    expected = str(values.get("flowlogs_account_id") or "")
+    if expected and expected != str(account_id):
+        problems.append("flowlogs_account_id: this target is account {0}, but its credentials are of account {1}"
+                        .format(expected, account_id))
+    destinations = values.get("flowlogs_destinations") or []
+    for index, dest in enumerate(destinations):
+        target = (central or {}).get(dest.get("name"))
+        if not target or target.get("organization_id") or not target.get("account_ids"):
+            continue
+        if str(account_id) not in target["account_ids"]:
+            problems.append(
+                "{0}: the bucket {1} of {2} admits the accounts {3}, not this one ({4}); set flowlogs_account_id "
+                "here or add it to shared_with.account_ids on {2}".format(
+                    _dest_path(index, "central"), target["bucket_name"], target["host"],
+                    ", ".join(target["account_ids"]), account_id))
+    return problems

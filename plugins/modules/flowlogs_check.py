@@ -18,6 +18,14 @@ description:
   - Settings that work but fail an AWS Security Hub control are returned as warnings naming the control, never
     refused.
   - With O(existing), checks instead that every given resource id was found by the describe calls.
+  - It also reads the C(flowlogs_destinations), C(flowlogs_flow_logs), C(flowlogs_region) and C(flowlogs_account_id) of
+    B(every) inventory host (C(hostvars)), for central log-archive destinations, which cross targets - a destination
+    with C(central) must name a target that owns a bucket with C(shared_with), no two targets may build the same
+    bucket, and the flow logs sharing one bucket must agree on what its one Athena table reads. These problems are
+    reported on every target, each starting with the inventory host and the path, so that a bad reference anywhere
+    stops the run before any change.
+  - With O(account_id), checks instead what needs the account of the credentials (C(flowlogs_account_id), and that a
+    central bucket admits this account).
   - The C(flowlogs.aws.flowlogs) role runs it first; it is an action plugin and runs on the controller only.
 author:
   - flowlogs.aws maintainers (@flowlogs)
@@ -42,6 +50,12 @@ options:
   region:
     description: The region the ids were looked up in, named in the messages.
     type: str
+  account_id:
+    description: The account of the target's credentials (from C(sts:GetCallerIdentity)).
+    type: str
+  central:
+    description: With O(account_id), the central destinations of the target (RV(plan.central) of an earlier call).
+    type: dict
 notes:
   - Makes no AWS call and needs no permission.
 seealso:
@@ -105,6 +119,27 @@ plan:
     describes_nothing:
       description: True when the inventory has no destination, no flow log and no demo VPC.
       type: bool
+    shared:
+      description:
+        - This target's shared (central) destinations, by name - C(bucket_name), C(prefix), C(organization_id),
+          C(account_ids) and C(regions) (every account and region of the inventory that delivers there), C(include_self)
+          (this target's own flow logs deliver there too), C(hive) and C(plain) (key layouts), C(members) (the targets
+          that deliver there), C(table) (the settings of the one Athena table, or null), C(athena) and
+          C(keep_reason) (why teardown keeps the bucket - a member not torn down in this run).
+      type: dict
+    central:
+      description:
+        - This target's central destinations, by name - C(host) (the owner), C(destination), C(bucket_name), C(prefix),
+          C(organization_id) and C(account_ids) (the accounts the bucket admits).
+      type: dict
+    organization_destinations:
+      description: The names of the shared and central destinations; their flow logs get no Athena table of their own.
+      type: list
+      elements: str
+    destinations:
+      description: C(flowlogs_destinations) with the bucket and prefix of each central destination filled in.
+      type: list
+      elements: dict
 """
 
 from ansible.module_utils.basic import AnsibleModule
@@ -117,6 +152,8 @@ def main():
             skip_demo=dict(type="bool", default=False),
             existing=dict(type="dict"),
             region=dict(type="str"),
+            account_id=dict(type="str"),
+            central=dict(type="dict"),
         ),
         supports_check_mode=True,
     )

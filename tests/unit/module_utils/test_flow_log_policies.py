@@ -615,3 +615,47 @@ def test_destination_key_alias_needs_a_name(name):
 def test_kms_alias_problems(alias, message):
     found = policies.kms_alias_problems(alias, "destination_kms_key_alias")
     assert len(found) == 1 and found[0].startswith("destination_kms_key_alias: ") and message in found[0]
+
+
+# --------------------------------------------------------------------------- organization (central bucket)
+
+
+def test_bucket_policy_for_an_organization_admits_its_accounts_in_the_given_regions():
+    policy = policies.s3_delivery_bucket_policy(
+        "org-flow-logs", [], ["eu-west-1", "us-east-1"], prefix="vpc", hive_compatible="both",
+        organization_id="o-abcdefghij")
+    write, acl_check, deny = policy["Statement"]
+    assert write["Sid"] == "AWSLogDeliveryWriteOrganization"
+    assert write["Principal"] == {"Service": "delivery.logs.amazonaws.com"}
+    assert write["Resource"] == ["arn:aws:s3:::org-flow-logs/vpc/AWSLogs/*",
+                                 "arn:aws:s3:::org-flow-logs/vpc/AWSLogs/aws-account-id=*"]
+    assert write["Condition"] == {
+        "StringEquals": {"aws:SourceOrgID": "o-abcdefghij"},
+        "ArnLike": {"aws:SourceArn": ["arn:aws:logs:eu-west-1:*:*", "arn:aws:logs:us-east-1:*:*"]}}
+    assert acl_check["Resource"] == "arn:aws:s3:::org-flow-logs"
+    assert acl_check["Condition"]["StringEquals"] == {"aws:SourceOrgID": "o-abcdefghij"}
+    assert deny["Sid"] == "AllowSSLRequestsOnly"
+
+
+def test_bucket_policy_refuses_a_bad_organization_id():
+    with pytest.raises(policies.FlowLogPolicyError, match="'org-1' is not an AWS Organizations id"):
+        policies.s3_delivery_bucket_policy("org-flow-logs", [], ["us-east-1"], organization_id="org-1")
+
+
+def test_bucket_policy_for_listed_accounts_has_one_write_statement_each():
+    policy = policies.s3_delivery_bucket_policy(
+        "org-flow-logs", ["333333333333", "222222222222"], ["us-east-1", "eu-west-1"])
+    sids = [s["Sid"] for s in policy["Statement"]]
+    assert sids == ["AWSLogDeliveryWrite222222222222", "AWSLogDeliveryWrite333333333333", "AWSLogDeliveryAclCheck",
+                    "AllowSSLRequestsOnly"]
+    assert policy["Statement"][0]["Resource"] == "arn:aws:s3:::org-flow-logs/AWSLogs/222222222222/*"
+
+
+def test_key_policy_for_an_organization():
+    policy = policies.destination_kms_key_policy(
+        "111111111111", "us-east-1", "s3", None, ["us-east-1", "eu-west-1"], source_organization_id="o-abcdefghij")
+    statement = policy["Statement"][1]
+    assert statement["Principal"] == {"Service": ["delivery.logs.amazonaws.com"]}
+    assert statement["Condition"] == {
+        "StringEquals": {"aws:SourceOrgID": "o-abcdefghij"},
+        "ArnLike": {"aws:SourceArn": ["arn:aws:logs:eu-west-1:*:*", "arn:aws:logs:us-east-1:*:*"]}}
