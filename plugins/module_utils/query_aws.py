@@ -3,7 +3,7 @@
 """The AWS-call side shared by the query-side modules (Glue, Athena, CloudWatch Logs).
 
 Every API wrapper of glue_flow_log_table, athena_workgroup, athena_named_queries and
-cloudwatchlogs_query_definition(_info) is decorated with one of the error handlers
+cloudwatchlogs_query_definition(_info) and firehose_delivery_stream is decorated with one of the error handlers
 below (amazon.aws's AWSErrorHandler pattern): a botocore ClientError or BotoCoreError
 (a connection error too) becomes an AnsibleAWSError whose message names the API
 operation. ``run`` is the one main() tail of these modules: it runs the manager, and
@@ -17,7 +17,7 @@ from ansible_collections.amazon.aws.plugins.module_utils.errors import AWSErrorH
 from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 
-__all__ = ["AnsibleAWSError", "GlueErrors", "AthenaErrors", "LogsErrors", "StsErrors", "client", "caller_account", "run"]
+__all__ = ["AnsibleAWSError", "GlueErrors", "AthenaErrors", "LogsErrors", "FirehoseErrors", "StsErrors", "client", "caller_account", "run"]
 
 # Every client of these modules: throttling and transient errors retried with jittered
 # backoff. CloudWatch Logs throttles with ThrottlingException, which AWSRetry does not
@@ -49,6 +49,14 @@ class AthenaErrors(AWSErrorHandler):
 
 class LogsErrors(AWSErrorHandler):
     """CloudWatch Logs answers ResourceNotFoundException for a missing query definition."""
+
+    @classmethod
+    def _is_missing(cls):
+        return is_boto3_error_code("ResourceNotFoundException")
+
+
+class FirehoseErrors(AWSErrorHandler):
+    """Firehose answers ResourceNotFoundException for a delivery stream that does not exist."""
 
     @classmethod
     def _is_missing(cls):
