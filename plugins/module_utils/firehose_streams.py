@@ -17,6 +17,8 @@ that a stream it manages is ready before the first flow log, and never removes i
 
 import re
 
+from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_policies import secure_transport_statement
+
 NAME_RE = re.compile(r"^[a-zA-Z0-9_.-]{1,64}$")
 ROLE_ARN_RE = re.compile(r"^arn:[a-z-]+:iam::\d{12}:role/[a-zA-Z_0-9+=,.@\-_/]+$")
 BUCKET_ARN_RE = re.compile(r"^arn:[a-z-]+:s3:::[\w.\-]{1,255}$")
@@ -136,4 +138,68 @@ def stream_summary(description, tags):
         "encryption": {"status": encryption.get("Status", "DISABLED"), "key_type": encryption.get("KeyType"),
                        "key_arn": encryption.get("KeyARN")},
         "tags": dict(tags or {}),
+    }
+
+
+# ---- the IAM role Firehose assumes, and the bucket it writes to ------------------------------
+# "Grant Firehose access to an Amazon S3 destination" (Amazon Data Firehose Developer Guide):
+# the trust policy lets firehose.amazonaws.com assume the role only for this account
+# (sts:ExternalId), and the permissions are the S3 actions of that page on the one bucket
+# (objects only under the stream's prefixes), plus, for a bucket encrypted with a customer
+# managed key, kms:GenerateDataKey and kms:Decrypt through S3 for objects of that bucket. No
+# Kinesis, Lambda or CloudWatch Logs statements: the stream is DirectPut, without record
+# transformation or error logging.
+POLICY_VERSION = "2012-10-17"
+S3_WRITER_ACTIONS = ["s3:AbortMultipartUpload", "s3:GetBucketLocation", "s3:GetObject", "s3:ListBucket",
+                     "s3:ListBucketMultipartUploads", "s3:PutObject"]
+
+
+def _service_suffix(partition):
+    return "amazonaws.com.cn" if partition == "aws-cn" else "amazonaws.com"
+
+
+def firehose_role_trust_policy(account_id, partition="aws"):
+    return {"Version": POLICY_VERSION, "Statement": [{
+        "Sid": "FirehoseAssumeRole",
+        "Effect": "Allow",
+        "Principal": {"Service": "firehose.amazonaws.com"},
+        "Action": "sts:AssumeRole",
+        "Condition": {"StringEquals": {"sts:ExternalId": str(account_id)}},
+    }]}
+
+
+def firehose_role_permissions_policy(bucket, prefixes=("",), region="us-east-1", kms_key_arn="", partition="aws"):
+    bucket_arn = "arn:{0}:s3:::{1}".format(partition, bucket)
+    objects = sorted(set("{0}/{1}*".format(bucket_arn, p) for p in prefixes))
+    if "{0}/*".format(bucket_arn) in objects:
+        objects = ["{0}/*".format(bucket_arn)]
+    statements = [{"Sid": "WriteDeliveredObjects", "Effect": "Allow", "Action": list(S3_WRITER_ACTIONS),
+                   "Resource": [bucket_arn] + objects}]
+    if kms_key_arn:
+        statements.append({
+            "Sid": "EncryptDeliveredObjects", "Effect": "Allow", "Action": ["kms:Decrypt", "kms:GenerateDataKey"],
+            "Resource": kms_key_arn,
+            "Condition": {"StringEquals": {"kms:ViaService": "s3.{0}.{1}".format(region, _service_suffix(partition))},
+                          # The object ARN, or the bucket ARN when the bucket uses an S3 Bucket Key.
+                          "StringLike": {"kms:EncryptionContext:aws:s3:arn": [bucket_arn] + objects}},
+        })
+    return {"Version": POLICY_VERSION, "Statement": statements}
+
+
+def firehose_role_name(stream_name):
+    """The IAM role of a stream: 64 characters at most (IAM's RoleName limit)."""
+    return ("flowlogs-firehose-" + stream_name)[:64]
+
+
+def firehose_policies(stream_name, bucket, account_id, region, partition="aws", prefixes=("",), kms_key_arn=""):
+    """Everything IAM and S3 need for one stream: its role's name, trust and permissions, and the bucket policy.
+
+    The bucket policy only denies plain HTTP (as every bucket of the collection): the writer is
+    the stream's role, in the bucket's account, allowed by its IAM policy; no service principal.
+    """
+    return {
+        "role_name": firehose_role_name(stream_name),
+        "trust_policy": firehose_role_trust_policy(account_id, partition),
+        "permissions_policy": firehose_role_permissions_policy(bucket, prefixes, region, kms_key_arn, partition),
+        "bucket_policy": {"Version": POLICY_VERSION, "Statement": [secure_transport_statement(bucket, partition)]},
     }

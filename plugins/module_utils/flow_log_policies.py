@@ -34,6 +34,8 @@ The documents follow what AWS documents for VPC Flow Logs, tightened where scann
 
 import re
 
+from ansible_collections.flowlogs.aws.plugins.module_utils.destination_types import DESTINATION_TYPES
+
 POLICY_VERSION = "2012-10-17"
 
 DELIVERY_ROLE_PRINCIPAL = "vpc-flow-logs.amazonaws.com"
@@ -585,16 +587,22 @@ def destination_kms_key_policy(
     * ``destination_type: cloud-watch-logs``: ``logs.REGION.amazonaws.com`` may use the key
       only for the log group ``log_group_name`` (``kms:EncryptionContext:aws:logs:arn``) -
       "Encrypt log data in CloudWatch Logs using AWS Key Management Service".
+    * ``destination_type: kinesis-data-firehose``: nothing more; the stream's IAM role uses the
+      key through S3 under its own policy, which the account's statement makes effective.
+
+    Which of these applies is the type's ``kms_grant`` in ``destination_types.py``.
     """
     problems = []
-    if destination_type == "s3":
+    statements = []
+    grant = DESTINATION_TYPES.get(destination_type, {}).get("kms_grant")
+    if grant == "s3-delivery":
         sources = source_account_ids or [account_id]
         regions = source_regions or [region]
         try:
             statements = kms_key_policy_statements(sources, regions, s3_delivery=True, partition=partition)
         except FlowLogPolicyError as error:
             problems.extend(error.problems)
-    elif destination_type == "cloud-watch-logs":
+    elif grant == "log-group":
         try:
             group = log_group_arn(log_group_name, account_id, region, partition)
             statements = kms_key_policy_statements(
@@ -602,7 +610,8 @@ def destination_kms_key_policy(
             )
         except FlowLogPolicyError as error:
             problems.extend(error.problems)
-    else:
-        problems.append("destination_type must be s3 or cloud-watch-logs, got {0!r}".format(destination_type))
+    elif grant is None:
+        problems.append("destination_type must be one of {0}, got {1!r}".format(
+            ", ".join(sorted(DESTINATION_TYPES)), destination_type))
     _raise(problems)
     return kms_key_policy(account_id, statements, partition)

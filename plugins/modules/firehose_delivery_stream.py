@@ -214,6 +214,7 @@ from ansible_collections.flowlogs.aws.plugins.module_utils.query_aws import run
 # Tags the module always wants, whatever tags and purge_tags say.
 _KEPT_TAGS = dict(LOG_DELIVERY_TAG)
 _POLL_SECONDS = 5
+_ROLE_PROPAGATION_SECONDS = 60
 
 
 class DeliveryStream:
@@ -262,9 +263,22 @@ class DeliveryStream:
     @FirehoseErrors.common_error_handler("create the delivery stream (CreateDeliveryStream)")
     def _create(self, destination, encryption, tags):
         kwargs = {"DeliveryStreamEncryptionConfigurationInput": encryption} if encryption else {}
-        self.client.create_delivery_stream(
-            aws_retry=True, DeliveryStreamName=self.name, DeliveryStreamType="DirectPut",
-            ExtendedS3DestinationConfiguration=destination, Tags=ansible_dict_to_boto3_tag_list(tags), **kwargs)
+        # A role created moments ago may not be assumable yet (IAM is eventually consistent):
+        # Firehose then answers InvalidArgumentException naming the role. Retried for a while.
+        deadline = time.time() + _ROLE_PROPAGATION_SECONDS
+        while True:
+            try:
+                self.client.create_delivery_stream(
+                    aws_retry=True, DeliveryStreamName=self.name, DeliveryStreamType="DirectPut",
+                    ExtendedS3DestinationConfiguration=destination, Tags=ansible_dict_to_boto3_tag_list(tags), **kwargs)
+                return
+            except Exception as error:  # pylint: disable=broad-exception-caught
+                answer = getattr(error, "response", None) or {}
+                code = answer.get("Error", {}).get("Code")
+                message = answer.get("Error", {}).get("Message", "")
+                if code != "InvalidArgumentException" or "role" not in message.lower() or time.time() >= deadline:
+                    raise
+            time.sleep(_POLL_SECONDS)
 
     @FirehoseErrors.common_error_handler("update the delivery stream's destination (UpdateDestination)")
     def _update_destination(self, current, destination):
