@@ -43,6 +43,8 @@ Fields of an entry:
     CreateFlowLogs ``DestinationOptions`` apply (file format, Hive-compatible partitions).
 """
 
+from ansible_collections.flowlogs.aws.plugins.module_utils.problems import ProblemsError
+
 DESTINATION_TYPES = {
     "cloud-watch-logs": {
         "tasks": "cloudwatch", "what": "log group", "name_field": "log_group_name",
@@ -65,8 +67,8 @@ DESTINATION_TYPES = {
 }
 
 
-class DestinationTypeError(ValueError):
-    """An unknown destination type; the message names the field that gave it."""
+class DestinationTypeError(ProblemsError):
+    """An unknown destination type; the problem names the field that gave it."""
 
 
 def destination_type(name, field="type"):

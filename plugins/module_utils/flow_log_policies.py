@@ -35,6 +35,7 @@ The documents follow what AWS documents for VPC Flow Logs, tightened where scann
 import re
 
 from ansible_collections.flowlogs.aws.plugins.module_utils.destination_types import DESTINATION_TYPES
+from ansible_collections.flowlogs.aws.plugins.module_utils.problems import ProblemsError
 
 POLICY_VERSION = "2012-10-17"
 
@@ -98,14 +99,8 @@ KMS_ALIAS_MAX = 256
 KMS_ALIAS_PREFIX = "alias/flowlogs/"
 
 
-class FlowLogPolicyError(ValueError):
+class FlowLogPolicyError(ProblemsError):
     """Invalid input for a policy document; ``problems`` lists every problem found."""
-
-    def __init__(self, problems):
-        if isinstance(problems, str):
-            problems = [problems]
-        self.problems = list(problems)
-        super(FlowLogPolicyError, self).__init__("; ".join(self.problems))
 
 
 # --------------------------------------------------------------------------- inputs

@@ -17,7 +17,10 @@ from ansible_collections.amazon.aws.plugins.module_utils.errors import AWSErrorH
 from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 
-__all__ = ["AnsibleAWSError", "GlueErrors", "AthenaErrors", "LogsErrors", "FirehoseErrors", "StsErrors", "client", "caller_account", "run"]
+from ansible_collections.flowlogs.aws.plugins.module_utils.ownership import MANAGED_BY_KEY
+from ansible_collections.flowlogs.aws.plugins.module_utils.ownership import is_managed
+
+__all__ = ["AnsibleAWSError", "foreign", "GlueErrors", "AthenaErrors", "LogsErrors", "FirehoseErrors", "StsErrors", "client", "caller_account", "run"]
 
 # Every client of these modules: throttling and transient errors retried with jittered
 # backoff. CloudWatch Logs throttles with ThrottlingException, which AWSRetry does not
@@ -72,6 +75,17 @@ def caller_account(module):
     """(account id, partition) of the credentials in use; GetCallerIdentity needs no IAM permission."""
     identity = client(module, "sts").get_caller_identity(aws_retry=True)
     return identity["Account"], parse_aws_arn(identity["Arn"])["partition"]
+
+
+def foreign(module, results, what, name, tags):
+    """True when a resource without the marker is not ours: listed in results["foreign"], warned
+    about and left alone, unless the module's adopt option is true."""
+    if is_managed(tags) or module.params["adopt"]:
+        return False
+    results["foreign"].append(name)
+    module.warn("{0} {1} was not created by flowlogs.aws (no {2} tag): it is left as it is; adopt: true takes it "
+                "over".format(what, name, MANAGED_BY_KEY))
+    return True
 
 
 def run(module, manager, resource):

@@ -202,13 +202,12 @@ from ansible_collections.flowlogs.aws.plugins.module_utils.firehose_streams impo
 from ansible_collections.flowlogs.aws.plugins.module_utils.firehose_streams import stream_name_problems
 from ansible_collections.flowlogs.aws.plugins.module_utils.firehose_streams import stream_problems
 from ansible_collections.flowlogs.aws.plugins.module_utils.firehose_streams import stream_summary
-from ansible_collections.flowlogs.aws.plugins.module_utils.ownership import MANAGED_BY_KEY
-from ansible_collections.flowlogs.aws.plugins.module_utils.ownership import is_managed
 from ansible_collections.flowlogs.aws.plugins.module_utils.ownership import marker_problems
 from ansible_collections.flowlogs.aws.plugins.module_utils.ownership import with_marker
 from ansible_collections.flowlogs.aws.plugins.module_utils.query_aws import AnsibleAWSError
 from ansible_collections.flowlogs.aws.plugins.module_utils.query_aws import FirehoseErrors
 from ansible_collections.flowlogs.aws.plugins.module_utils.query_aws import client
+from ansible_collections.flowlogs.aws.plugins.module_utils.query_aws import foreign
 from ansible_collections.flowlogs.aws.plugins.module_utils.query_aws import run
 
 # Tags the module always wants, whatever tags and purge_tags say.
@@ -343,13 +342,7 @@ class DeliveryStream:
         self.results["changed"] = True
 
     def _foreign(self, current_tags):
-        """A stream without the marker is not ours: reported and left alone, unless adopt: true."""
-        if is_managed(current_tags) or self.params["adopt"]:
-            return False
-        self.results["foreign"].append(self.name)
-        self.module.warn("Delivery stream {0} was not created by flowlogs.aws (no {1} tag): it is left as it is; "
-                         "adopt: true takes it over".format(self.name, MANAGED_BY_KEY))
-        return True
+        return foreign(self.module, self.results, "Delivery stream", self.name, current_tags)
 
     # ---- present -----------------------------------------------------------------------------
 
