@@ -182,3 +182,25 @@ def test_destination_differences_and_encryption():
                                                                             "KeyARN": key}
     assert fs.encryption_difference(current, fs.desired_encryption(dict(PARAMS, encryption_key_arn=key))) == "start"
     assert fs.destination_differences({"Destinations": []}, desired)[0].startswith("destination: not S3")
+
+
+def test_a_role_not_assumable_yet_is_retried_then_created(monkeypatch, capsys):
+    # IAM is eventually consistent: a role created moments ago may not be assumable by Firehose yet.
+    client = boto3.client("firehose", region_name="us-east-1", aws_access_key_id="k", aws_secret_access_key="s")
+    stubber = Stubber(client)
+    stubber.add_client_error("describe_delivery_stream", service_error_code="ResourceNotFoundException")
+    stubber.add_client_error("create_delivery_stream", service_error_code="InvalidArgumentException",
+                             service_message="Firehose is unable to assume role " + ROLE + ". Please check the role provided.")
+    stubber.add_response("create_delivery_stream", {"DeliveryStreamARN": ARN})
+    stubber.add_response("describe_delivery_stream", description())
+    stubber.add_response("list_tags_for_delivery_stream", tags(team="net"))
+    stubber.activate()
+    monkeypatch.setattr(AnsibleAWSModule, "client",
+                        lambda self, service, retry_decorator=None: RetryingBotoClientWrapper(client, retry_decorator))
+    monkeypatch.setattr(firehose_delivery_stream, "_POLL_SECONDS", 0)
+    with patch_module_args(dict(ARGS, region="us-east-1")):
+        with pytest.raises(SystemExit):
+            firehose_delivery_stream.main()
+    result = json.loads(capsys.readouterr().out)
+    stubber.assert_no_pending_responses()
+    assert not result.get("failed") and result["changes"] == ["create delivery stream " + NAME], result
