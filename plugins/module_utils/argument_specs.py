@@ -9,7 +9,7 @@ types follow it) and athena_named_queries (per table); its documentation is the 
 Amazon EC2 API Reference).
 """
 
-FILE_FORMATS = ["plain-text", "parquet"]
+from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_format import FILE_FORMATS
 
 
 def destination_options_spec(default=None):

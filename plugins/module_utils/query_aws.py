@@ -20,7 +20,7 @@ from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 from ansible_collections.flowlogs.aws.plugins.module_utils.ownership import MANAGED_BY_KEY
 from ansible_collections.flowlogs.aws.plugins.module_utils.ownership import is_managed
 
-__all__ = ["AnsibleAWSError", "foreign", "GlueErrors", "AthenaErrors", "LogsErrors", "FirehoseErrors", "StsErrors", "client", "caller_account", "run"]
+__all__ = ["AnsibleAWSError", "StateManager", "foreign", "GlueErrors", "AthenaErrors", "LogsErrors", "FirehoseErrors", "StsErrors", "client", "caller_account", "run"]
 
 # Every client of these modules: throttling and transient errors retried with jittered
 # backoff. CloudWatch Logs throttles with ThrottlingException, which AWSRetry does not
@@ -75,6 +75,25 @@ def caller_account(module):
     """(account id, partition) of the credentials in use; GetCallerIdentity needs no IAM permission."""
     identity = client(module, "sts").get_caller_identity(aws_retry=True)
     return identity["Account"], parse_aws_arn(identity["Arn"])["partition"]
+
+
+class StateManager(object):
+    """What the managers of these modules share: ``results`` with its ``changes``, and the state switch.
+
+    A subclass sets ``self.params`` and ``self.results`` and defines ``ensure_present`` and
+    ``ensure_absent``; ``run`` (called by ``run()`` below) picks one by the ``state`` option.
+    """
+
+    def _done(self, change):
+        """Record a change made (results keep what was done, also when a later call fails)."""
+        self.results["changes"].append(change)
+        self.results["changed"] = True
+
+    def run(self):
+        if self.params["state"] == "present":
+            self.ensure_present()
+        else:
+            self.ensure_absent()
 
 
 def foreign(module, results, what, name, tags):

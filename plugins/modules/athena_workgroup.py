@@ -198,6 +198,7 @@ from ansible_collections.flowlogs.aws.plugins.module_utils.ownership import mark
 from ansible_collections.flowlogs.aws.plugins.module_utils.ownership import with_marker
 from ansible_collections.flowlogs.aws.plugins.module_utils.query_aws import AnsibleAWSError
 from ansible_collections.flowlogs.aws.plugins.module_utils.query_aws import AthenaErrors
+from ansible_collections.flowlogs.aws.plugins.module_utils.query_aws import StateManager
 from ansible_collections.flowlogs.aws.plugins.module_utils.query_aws import caller_account
 from ansible_collections.flowlogs.aws.plugins.module_utils.query_aws import client
 from ansible_collections.flowlogs.aws.plugins.module_utils.query_aws import foreign
@@ -206,7 +207,7 @@ from ansible_collections.flowlogs.aws.plugins.module_utils.query_aws import run
 PRIMARY = "primary"
 
 
-class AthenaWorkgroup:
+class AthenaWorkgroup(StateManager):
     """Describe what exists, compute the change, stop in check mode, then act."""
 
     def __init__(self, module):
@@ -280,10 +281,6 @@ class AthenaWorkgroup:
     def _delete(self):
         self.client.delete_work_group(aws_retry=True, WorkGroup=self.name,
                                       RecursiveDeleteOption=self.params["force_delete"])
-
-    def _done(self, change):
-        self.results["changes"].append(change)
-        self.results["changed"] = True
 
     def _foreign(self, current_tags):
         return foreign(self.module, self.results, "Athena workgroup", self.name, current_tags)
@@ -363,12 +360,6 @@ class AthenaWorkgroup:
                 error.message += " (is it not empty? force_delete: true deletes its named queries and history too)"
             raise
         self._done(change)
-
-    def run(self):
-        if self.params["state"] == "present":
-            self.ensure_present()
-        else:
-            self.ensure_absent()
 
 
 def main():

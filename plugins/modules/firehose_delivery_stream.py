@@ -206,6 +206,7 @@ from ansible_collections.flowlogs.aws.plugins.module_utils.ownership import mark
 from ansible_collections.flowlogs.aws.plugins.module_utils.ownership import with_marker
 from ansible_collections.flowlogs.aws.plugins.module_utils.query_aws import AnsibleAWSError
 from ansible_collections.flowlogs.aws.plugins.module_utils.query_aws import FirehoseErrors
+from ansible_collections.flowlogs.aws.plugins.module_utils.query_aws import StateManager
 from ansible_collections.flowlogs.aws.plugins.module_utils.query_aws import client
 from ansible_collections.flowlogs.aws.plugins.module_utils.query_aws import foreign
 from ansible_collections.flowlogs.aws.plugins.module_utils.query_aws import run
@@ -216,7 +217,7 @@ _POLL_SECONDS = 5
 _ROLE_PROPAGATION_SECONDS = 60
 
 
-class DeliveryStream:
+class DeliveryStream(StateManager):
     """Describe what exists, compute the change, stop in check mode, then act."""
 
     def __init__(self, module):
@@ -337,10 +338,6 @@ class DeliveryStream:
                     self.params["wait_timeout"], self.name, "deleted" if gone else "ACTIVE"))
             time.sleep(_POLL_SECONDS)
 
-    def _done(self, change):
-        self.results["changes"].append(change)
-        self.results["changed"] = True
-
     def _foreign(self, current_tags):
         return foreign(self.module, self.results, "Delivery stream", self.name, current_tags)
 
@@ -431,12 +428,6 @@ class DeliveryStream:
         if self._delete():
             self._done(change)
         self._wait(gone=True)
-
-    def run(self):
-        if self.params["state"] == "present":
-            self.ensure_present()
-        else:
-            self.ensure_absent()
 
 
 def main():

@@ -236,6 +236,7 @@ from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_glue import 
 from ansible_collections.flowlogs.aws.plugins.module_utils.ownership import MARKER
 from ansible_collections.flowlogs.aws.plugins.module_utils.ownership import is_managed
 from ansible_collections.flowlogs.aws.plugins.module_utils.query_aws import GlueErrors
+from ansible_collections.flowlogs.aws.plugins.module_utils.query_aws import StateManager
 from ansible_collections.flowlogs.aws.plugins.module_utils.query_aws import caller_account
 from ansible_collections.flowlogs.aws.plugins.module_utils.query_aws import client
 from ansible_collections.flowlogs.aws.plugins.module_utils.query_aws import run
@@ -251,7 +252,7 @@ def table_is_managed(table):
     return is_managed((table or {}).get("Parameters"))
 
 
-class GlueFlowLogTable:
+class GlueFlowLogTable(StateManager):
     """Describe what exists, compute the change, stop in check mode, then act."""
 
     def __init__(self, module):
@@ -358,10 +359,6 @@ class GlueFlowLogTable:
                          "is; adopt: true takes it over".format(self.database, self.name, ", ".join(MARKER)))
         return False
 
-    def _done(self, change):
-        self.results["changes"].append(change)
-        self.results["changed"] = True
-
     # ---- present -----------------------------------------------------------------------------
 
     def _resolve(self, current):
@@ -463,12 +460,6 @@ class GlueFlowLogTable:
             self._delete_database()
             self.results["database_deleted"] = True
             self._done(changes.pop(0))
-
-    def run(self):
-        if self.params["state"] == "present":
-            self.ensure_present()
-        else:
-            self.ensure_absent()
 
 
 def main():
