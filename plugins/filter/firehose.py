@@ -8,6 +8,7 @@ Documented in the sidecars ``plugins/filter/<filter_name>.yml``; the logic is
 """
 
 from ansible_collections.flowlogs.aws.plugins.module_utils.firehose_streams import firehose_policies
+from ansible_collections.flowlogs.aws.plugins.module_utils.firehose_streams import firehose_role_name
 from ansible_collections.flowlogs.aws.plugins.module_utils.firehose_streams import stream_name_problems
 
 
@@ -15,4 +16,5 @@ class FilterModule(object):
     """flowlogs.aws Firehose filters."""
 
     def filters(self):
-        return {"firehose_policies": firehose_policies, "firehose_stream_problems": stream_name_problems}
+        return {"firehose_policies": firehose_policies, "firehose_role_name": firehose_role_name,
+                "firehose_stream_problems": stream_name_problems}

@@ -178,8 +178,8 @@ def test_destination_differences_and_encryption():
     assert fs.encryption_difference(current, fs.desired_encryption(PARAMS)) is None
     assert fs.encryption_difference(current, None) == "stop"
     key = "arn:aws:kms:us-east-1:123456789012:key/abcd"
-    assert fs.desired_encryption(dict(PARAMS, encryption_key_arn=key)) == {"KeyType": "CUSTOMER_MANAGED_CMK",
-                                                                            "KeyARN": key}
+    wanted = {"KeyType": "CUSTOMER_MANAGED_CMK", "KeyARN": key}
+    assert fs.desired_encryption(dict(PARAMS, encryption_key_arn=key)) == wanted
     assert fs.encryption_difference(current, fs.desired_encryption(dict(PARAMS, encryption_key_arn=key))) == "start"
     assert fs.destination_differences({"Destinations": []}, desired)[0].startswith("destination: not S3")
 
