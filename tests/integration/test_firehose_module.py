@@ -33,7 +33,7 @@ pytestmark = pytest.mark.localstack
 ROLE = "arn:aws:iam::000000000000:role/flowlogs-it-firehose"
 
 
-def run(capsys, check_mode=False, **args):
+def run(capsys, args, check_mode=False):
     args = dict(args, region="us-east-1", endpoint_url=_endpoint(), access_key="test", secret_key="test",
                 wait_timeout=60)
     if check_mode:
@@ -95,25 +95,25 @@ def test_firehose_delivery_stream(aws, names, capsys):
             "tags": {"team": "net"}}
 
     # Every input is checked before any call; all problems at once.
-    bad = run(capsys, name="bad name", bucket_arn="bucket", role_arn="role", buffering_size=0)
+    bad = run(capsys, {"name": "bad name", "bucket_arn": "bucket", "role_arn": "role", "buffering_size": 0})
     assert bad["failed"] and len(bad["problems"]) == 4, bad
 
-    planned = run(capsys, check_mode=True, **base)
+    planned = run(capsys, base, check_mode=True)
     assert planned["changed"] and planned["changes"] == ["create delivery stream " + names["stream"]]
     assert names["stream"] not in firehose.list_delivery_streams()["DeliveryStreamNames"]
 
-    created = run(capsys, **base)
+    created = run(capsys, base)
     assert created["changed"], created
     stream = created["delivery_stream"]
     assert stream["status"] == "ACTIVE" and stream["prefix"] == "flow/"
     assert stream["encryption"] == {"status": "ENABLED", "key_type": "AWS_OWNED_CMK", "key_arn": None}
     assert stream["tags"] == {"team": "net", "managed-by": "flowlogs.aws", "LogDeliveryEnabled": "true"}
 
-    again = run(capsys, **base)
+    again = run(capsys, base)
     assert not again["changed"] and again["changes"] == [], again
 
     # tags replaced with purge: the marker and LogDeliveryEnabled stay.
-    updated = run(capsys, **dict(base, prefix="flow2/", buffering_interval=60, tags={"env": "it"}))
+    updated = run(capsys, dict(base, prefix="flow2/", buffering_interval=60, tags={"env": "it"}))
     assert updated["changed"]
     assert "Prefix: flow/ -> flow2/" in updated["changes"], updated["changes"]
     assert updated["delivery_stream"]["tags"] == {"env": "it", "managed-by": "flowlogs.aws", "LogDeliveryEnabled": "true"}
@@ -132,24 +132,24 @@ def test_firehose_delivery_stream(aws, names, capsys):
         ec2.delete_vpc(VpcId=vpc)
 
     # Weaker setting: warned about.
-    plain = run(capsys, check_mode=True, **dict(base, encryption=False))
+    plain = run(capsys, dict(base, encryption=False), check_mode=True)
     assert "stop server-side encryption" in plain["changes"]
     assert "Firehose.1" in json.dumps(plain.get("warnings")), plain
 
     # A stream made by hand is left alone, then adopted.
     firehose.create_delivery_stream(DeliveryStreamName=names["foreign"], ExtendedS3DestinationConfiguration={
         "BucketARN": names["bucket_arn"], "RoleARN": ROLE})
-    left = run(capsys, **dict(base, name=names["foreign"]))
+    left = run(capsys, dict(base, name=names["foreign"]))
     assert not left["changed"] and left["foreign"] == [names["foreign"]]
-    gone = run(capsys, name=names["foreign"], state="absent")
+    gone = run(capsys, {"name": names["foreign"], "state": "absent"})
     assert not gone["changed"] and gone["foreign"] == [names["foreign"]]
-    adopted = run(capsys, **dict(base, name=names["foreign"], adopt=True))
+    adopted = run(capsys, dict(base, name=names["foreign"], adopt=True))
     assert adopted["changed"] and "start server-side encryption" in adopted["changes"], adopted["changes"]
 
     # Deletion: check mode first, then for real; idempotent; the bucket stays.
-    planned = run(capsys, check_mode=True, name=names["stream"], state="absent")
+    planned = run(capsys, {"name": names["stream"], "state": "absent"}, check_mode=True)
     assert planned["changed"] and names["stream"] in firehose.list_delivery_streams()["DeliveryStreamNames"]
-    deleted = run(capsys, name=names["stream"], state="absent")
+    deleted = run(capsys, {"name": names["stream"], "state": "absent"})
     assert deleted["changed"] and names["stream"] not in firehose.list_delivery_streams()["DeliveryStreamNames"]
-    assert not run(capsys, name=names["stream"], state="absent")["changed"]
+    assert not run(capsys, {"name": names["stream"], "state": "absent"})["changed"]
     aws("s3").head_bucket(Bucket=names["bucket"])
