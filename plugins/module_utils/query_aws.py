@@ -20,7 +20,19 @@ from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 from ansible_collections.flowlogs.aws.plugins.module_utils.ownership import MANAGED_BY_KEY
 from ansible_collections.flowlogs.aws.plugins.module_utils.ownership import is_managed
 
-__all__ = ["AnsibleAWSError", "StateManager", "foreign", "GlueErrors", "AthenaErrors", "LogsErrors", "FirehoseErrors", "StsErrors", "client", "caller_account", "run"]
+__all__ = [
+    "AnsibleAWSError",
+    "StateManager",
+    "foreign",
+    "GlueErrors",
+    "AthenaErrors",
+    "LogsErrors",
+    "FirehoseErrors",
+    "StsErrors",
+    "client",
+    "caller_account",
+    "run",
+]
 
 # Every client of these modules: throttling and transient errors retried with jittered
 # backoff. CloudWatch Logs throttles with ThrottlingException, which AWSRetry does not
