@@ -11,6 +11,8 @@ run share one computation, and the unit tests can cover it without AWS.
 
 import re
 
+from ansible_collections.flowlogs.aws.plugins.module_utils.problems import ProblemsError
+
 __all__ = [
     "AthenaParameterError",
     "ENCRYPTION_OPTIONS",
@@ -42,13 +44,8 @@ _S3_URL_RE = re.compile(r"^s3://([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])(/.*)?$")
 _SET_RE = re.compile(r"^[A-Za-z0-9._:/-]{1,64}$")
 
 
-class AthenaParameterError(ValueError):
-    """Invalid parameters; ``problems`` lists every one found."""
-
-    def __init__(self, problems):
-        problems = list(problems)
-        super(AthenaParameterError, self).__init__("; ".join(problems))
-        self.problems = problems
+class AthenaParameterError(ProblemsError):
+    """Invalid workgroup or named-query parameters; ``problems`` lists every one found."""
 
 
 # ---------------------------------------------------------------------------

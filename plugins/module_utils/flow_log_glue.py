@@ -25,6 +25,7 @@ from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_format impor
 from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_format import quote_identifier
 from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_format import record_version
 from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_format import s3_layout
+from ansible_collections.flowlogs.aws.plugins.module_utils.problems import ProblemsError
 
 __all__ = [
     "FlowLogTableError",
@@ -54,15 +55,13 @@ _S3_ARN_RE = re.compile(r"^arn:aws[a-zA-Z-]*:s3:::([^/]+)(/.*)?$")
 _S3_URL_RE = re.compile(r"^s3://([^/]+)(/.*)?$")
 
 
-class FlowLogTableError(ValueError):
+class FlowLogTableError(ProblemsError):
     """Invalid table parameters; ``problems`` lists every one found."""
 
-    def __init__(self, problems):
-        problems = list(problems)
-        message = problems[0] if len(problems) == 1 else "%d problems: %s" % (
+    @staticmethod
+    def describe(problems):
+        return problems[0] if len(problems) == 1 else "%d problems: %s" % (
             len(problems), "; ".join("(%d) %s" % (i, p) for i, p in enumerate(problems, 1)))
-        super(FlowLogTableError, self).__init__(message)
-        self.problems = problems
 
 
 def check_name(kind, name):

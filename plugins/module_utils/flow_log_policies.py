@@ -34,6 +34,9 @@ The documents follow what AWS documents for VPC Flow Logs, tightened where scann
 
 import re
 
+from ansible_collections.flowlogs.aws.plugins.module_utils.destination_types import DESTINATION_TYPES
+from ansible_collections.flowlogs.aws.plugins.module_utils.problems import ProblemsError
+
 POLICY_VERSION = "2012-10-17"
 
 DELIVERY_ROLE_PRINCIPAL = "vpc-flow-logs.amazonaws.com"
@@ -98,14 +101,8 @@ KMS_ALIAS_MAX = 256
 KMS_ALIAS_PREFIX = "alias/flowlogs/"
 
 
-class FlowLogPolicyError(ValueError):
+class FlowLogPolicyError(ProblemsError):
     """Invalid input for a policy document; ``problems`` lists every problem found."""
-
-    def __init__(self, problems):
-        if isinstance(problems, str):
-            problems = [problems]
-        self.problems = list(problems)
-        super(FlowLogPolicyError, self).__init__("; ".join(self.problems))
 
 
 # --------------------------------------------------------------------------- inputs
@@ -669,9 +666,15 @@ def destination_kms_key_policy(
     * ``destination_type: cloud-watch-logs``: ``logs.REGION.amazonaws.com`` may use the key
       only for the log group ``log_group_name`` (``kms:EncryptionContext:aws:logs:arn``) -
       "Encrypt log data in CloudWatch Logs using AWS Key Management Service".
+    * ``destination_type: kinesis-data-firehose``: nothing more; the stream's IAM role uses the
+      key through S3 under its own policy, which the account's statement makes effective.
+
+    Which of these applies is the type's ``kms_grant`` in ``destination_types.py``.
     """
     problems = []
-    if destination_type == "s3":
+    statements = []
+    grant = DESTINATION_TYPES.get(destination_type, {}).get("kms_grant")
+    if grant == "s3-delivery":
         sources = source_account_ids or [account_id]
         regions = source_regions or [region]
         try:
@@ -679,7 +682,7 @@ def destination_kms_key_policy(
                                                    organization_id=source_organization_id)
         except FlowLogPolicyError as error:
             problems.extend(error.problems)
-    elif destination_type == "cloud-watch-logs":
+    elif grant == "log-group":
         try:
             group = log_group_arn(log_group_name, account_id, region, partition)
             statements = kms_key_policy_statements(
@@ -687,7 +690,8 @@ def destination_kms_key_policy(
             )
         except FlowLogPolicyError as error:
             problems.extend(error.problems)
-    else:
-        problems.append("destination_type must be s3 or cloud-watch-logs, got {0!r}".format(destination_type))
+    elif grant is None:
+        problems.append("destination_type must be one of {0}, got {1!r}".format(
+            ", ".join(sorted(DESTINATION_TYPES)), destination_type))
     _raise(problems)
     return kms_key_policy(account_id, statements, partition)

@@ -11,6 +11,9 @@ reported together.
 
 import re
 
+from ansible_collections.flowlogs.aws.plugins.module_utils.destination_types import DESTINATION_TYPES
+from ansible_collections.flowlogs.aws.plugins.module_utils.destination_types import type_problem
+from ansible_collections.flowlogs.aws.plugins.module_utils.firehose_streams import stream_name_problems
 from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_format import FlowLogFormatError
 from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_format import parse_format
 from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_settings import LOG_GROUP_ARN
@@ -206,18 +209,24 @@ class Inventory(object):
                     _dest_path(index, "name"), name, _dest_path(seen[name])))
             seen.setdefault(name, index)
             kind = dest.get("type")
+            if kind not in DESTINATION_TYPES:
+                # Never taken for s3: the registry lists every type the roles can create.
+                problems.append(type_problem(kind, _dest_path(index, "type")))
+                continue
             if kind == "cloud-watch-logs":
                 problems.extend(self._log_group_problems(index, dest.get("log_group_name")))
                 problems.extend(self._log_group_settings_problems(index, dest))
-            elif kind == "s3" and is_central(dest):
+            if kind == "kinesis-data-firehose":
+                problems.extend(stream_name_problems(dest.get("stream_name"), _dest_path(index, "stream_name")))
+            if kind == "s3" and is_central(dest):
                 pass  # the owner's destination describes the bucket (Organization checks the reference)
-            elif kind == "s3":
+            elif DESTINATION_TYPES[kind]["bucket"]:
                 bucket = dest.get("bucket_name") or ""
                 if not S3_BUCKET_NAME.match(bucket):
                     problems.append(
-                        "{0}: an s3 destination needs a valid bucket name: 3-63 lowercase letters, digits, dots "
-                        "and hyphens, starting and ending with a letter or digit (got {1!r})".format(
-                            _dest_path(index, "bucket_name"), bucket))
+                        "{0}: an {1} destination needs a valid bucket name: 3-63 lowercase letters, digits, dots "
+                        "and hyphens, starting and ending with a letter or digit (got {2!r})".format(
+                            _dest_path(index, "bucket_name"), kind, bucket))
                 if _prefix(dest).split("/")[0] == "AWSLogs":
                     problems.append("{0}: may not be AWSLogs, the folder flow logs create under the prefix "
                                     "(got {1!r})".format(_dest_path(index, "prefix"), dest.get("prefix")))
@@ -281,19 +290,14 @@ class Inventory(object):
         problems = []
         claims = {}
         for index, dest in enumerate(self.destinations):
-            if dest.get("type") == "s3" and dest.get("bucket_name") and not is_central(dest):
-                key, field, what = ("s3", dest["bucket_name"]), "bucket_name", "bucket"
-            elif dest.get("type") == "cloud-watch-logs" and dest.get("log_group_name"):
-                key, field, what = ("logs", dest["log_group_name"]), "log_group_name", "log group"
-            else:
-                continue
-            if key in claims:
-                problems.append(
-                    "{0}: the {1} {2} is already the destination {3}; each destination needs its own {1} (its "
-                    "policy and settings are written whole), so let the flow logs share one destination "
-                    "instead".format(_dest_path(index, field), what, key[1], _dest_path(claims[key])))
-            else:
-                claims[key] = index
+            for key, field, what in ([] if is_central(dest) else _claimed(dest)):
+                if key in claims:
+                    problems.append(
+                        "{0}: the {1} {2} is already the destination {3}; each destination needs its own {1} (its "
+                        "policy and settings are written whole), so let the flow logs share one destination "
+                        "instead".format(_dest_path(index, field), what, key[1], _dest_path(claims[key])))
+                else:
+                    claims[key] = index
         return problems
 
     def _flow_log_problems(self):
@@ -328,7 +332,7 @@ class Inventory(object):
                 _flow_path(index, "destination"), ", ".join(str(n) for n in self.by_name) or "none defined", name)]
         kind = self.by_name[name].get("type")
         problems = []
-        if kind != "s3":
+        if not DESTINATION_TYPES.get(kind, {}).get("destination_options"):
             for option in S3_ONLY_FLOW_LOG_OPTIONS:
                 if flow_log.get(option) is not None:
                     problems.append("{0}: only valid with an s3 destination ({1} is {2})".format(
@@ -547,13 +551,30 @@ def audit(vpcs, flow_logs):
 
 
 # ---- teardown --------------------------------------------------------------------------
+def _claimed(dest):
+    """(key, field, what) of each thing a destination owns whole: its bucket, log group or stream."""
+    kind = DESTINATION_TYPES.get(dest.get("type"))
+    if kind is None:
+        return []
+    claims = []
+    if kind["bucket"] and dest.get("bucket_name"):
+        claims.append((("s3", dest["bucket_name"]), "bucket_name", "bucket"))
+    name = dest.get(kind["name_field"])
+    if kind["name_field"] != "bucket_name" and name:
+        claims.append(((kind["tasks"], name), kind["name_field"], kind["what"]))
+    return claims
+
+
 def _destination_key(flow_log):
     destination = flow_log.get("log_destination") or ""
     if flow_log.get("log_destination_type") == "s3" and ":s3:::" in destination:
         # arn:PARTITION:s3:::bucket[/prefix/]
         return ("s3", destination.split(":::", 1)[1].split("/", 1)[0])
+    if flow_log.get("log_destination_type") == "kinesis-data-firehose" and ":deliverystream/" in destination:
+        # arn:PARTITION:firehose:REGION:ACCOUNT:deliverystream/NAME
+        return ("firehose", destination.split(":deliverystream/", 1)[1])
     if flow_log.get("log_group_name"):
-        return ("logs", flow_log["log_group_name"])
+        return ("cloudwatch", flow_log["log_group_name"])
     return (None, None)
 
 
@@ -566,10 +587,10 @@ def teardown_plan(flow_logs, destinations, adopt=False):
     """
     keys = {}
     for dest in destinations or []:
-        if dest.get("type") == "s3" and dest.get("bucket_name"):
-            keys[("s3", dest["bucket_name"])] = dest.get("name")
-        elif dest.get("type") == "cloud-watch-logs" and dest.get("log_group_name"):
-            keys[("logs", dest["log_group_name"])] = dest.get("name")
+        # Where its flow logs deliver: the last claim (the stream, not the bucket it writes to).
+        claims = _claimed(dest)
+        if claims:
+            keys[claims[-1][0]] = dest.get("name")
     remove, users = [], {}
     for flow_log in flow_logs or []:
         name = keys.get(_destination_key(flow_log))

@@ -34,6 +34,7 @@ from ansible_collections.amazon.aws.plugins.module_utils.exceptions import Ansib
 from ansible_collections.flowlogs.aws.plugins.module_utils.ownership import is_managed
 from ansible_collections.flowlogs.aws.plugins.module_utils.ownership import marker_problems
 from ansible_collections.flowlogs.aws.plugins.module_utils.ownership import with_marker
+from ansible_collections.flowlogs.aws.plugins.module_utils.problems import ProblemsError
 
 # PutRetentionPolicy, retentionInDays: "Possible values are: 1, 3, 5, 7, 14, 30, 60, 90, 120,
 # 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, and 3653."
@@ -63,13 +64,8 @@ UNSUPPORTED_FEATURES = {
 }
 
 
-class LogGroupError(ValueError):
-    """Invalid parameters; ``problems`` lists every one found."""
-
-    def __init__(self, problems):
-        problems = list(problems)
-        super(LogGroupError, self).__init__("; ".join(problems))
-        self.problems = problems
+class LogGroupError(ProblemsError):
+    """Invalid log group parameters; ``problems`` lists every one found."""
 
 
 class AnsibleLogsError(AnsibleAWSError):

@@ -3,7 +3,7 @@
 """The AWS-call side shared by the query-side modules (Glue, Athena, CloudWatch Logs).
 
 Every API wrapper of glue_flow_log_table, athena_workgroup, athena_named_queries and
-cloudwatchlogs_query_definition(_info) is decorated with one of the error handlers
+cloudwatchlogs_query_definition(_info) and firehose_delivery_stream is decorated with one of the error handlers
 below (amazon.aws's AWSErrorHandler pattern): a botocore ClientError or BotoCoreError
 (a connection error too) becomes an AnsibleAWSError whose message names the API
 operation. ``run`` is the one main() tail of these modules: it runs the manager, and
@@ -17,7 +17,22 @@ from ansible_collections.amazon.aws.plugins.module_utils.errors import AWSErrorH
 from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 
-__all__ = ["AnsibleAWSError", "GlueErrors", "AthenaErrors", "LogsErrors", "StsErrors", "client", "caller_account", "run"]
+from ansible_collections.flowlogs.aws.plugins.module_utils.ownership import MANAGED_BY_KEY
+from ansible_collections.flowlogs.aws.plugins.module_utils.ownership import is_managed
+
+__all__ = [
+    "AnsibleAWSError",
+    "StateManager",
+    "foreign",
+    "GlueErrors",
+    "AthenaErrors",
+    "LogsErrors",
+    "FirehoseErrors",
+    "StsErrors",
+    "client",
+    "caller_account",
+    "run",
+]
 
 # Every client of these modules: throttling and transient errors retried with jittered
 # backoff. CloudWatch Logs throttles with ThrottlingException, which AWSRetry does not
@@ -55,6 +70,14 @@ class LogsErrors(AWSErrorHandler):
         return is_boto3_error_code("ResourceNotFoundException")
 
 
+class FirehoseErrors(AWSErrorHandler):
+    """Firehose answers ResourceNotFoundException for a delivery stream that does not exist."""
+
+    @classmethod
+    def _is_missing(cls):
+        return is_boto3_error_code("ResourceNotFoundException")
+
+
 class StsErrors(AWSErrorHandler):
     """GetCallerIdentity has no missing case."""
 
@@ -64,6 +87,36 @@ def caller_account(module):
     """(account id, partition) of the credentials in use; GetCallerIdentity needs no IAM permission."""
     identity = client(module, "sts").get_caller_identity(aws_retry=True)
     return identity["Account"], parse_aws_arn(identity["Arn"])["partition"]
+
+
+class StateManager(object):
+    """What the managers of these modules share: ``results`` with its ``changes``, and the state switch.
+
+    A subclass sets ``self.params`` and ``self.results`` and defines ``ensure_present`` and
+    ``ensure_absent``; ``run`` (called by ``run()`` below) picks one by the ``state`` option.
+    """
+
+    def _done(self, change):
+        """Record a change made (results keep what was done, also when a later call fails)."""
+        self.results["changes"].append(change)
+        self.results["changed"] = True
+
+    def run(self):
+        if self.params["state"] == "present":
+            self.ensure_present()
+        else:
+            self.ensure_absent()
+
+
+def foreign(module, results, what, name, tags):
+    """True when a resource without the marker is not ours: listed in results["foreign"], warned
+    about and left alone, unless the module's adopt option is true."""
+    if is_managed(tags) or module.params["adopt"]:
+        return False
+    results["foreign"].append(name)
+    module.warn("{0} {1} was not created by flowlogs.aws (no {2} tag): it is left as it is; adopt: true takes it "
+                "over".format(what, name, MANAGED_BY_KEY))
+    return True
 
 
 def run(module, manager, resource):

@@ -262,6 +262,7 @@ skipped_queries:
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
+from ansible_collections.flowlogs.aws.plugins.module_utils.argument_specs import destination_options_spec
 from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_athena import AthenaParameterError
 from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_athena import check_queries
 from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_athena import check_workgroup_name
@@ -531,14 +532,7 @@ def main():
             options=dict(
                 table=dict(type="str", required=True),
                 log_format=dict(type="str"),
-                destination_options=dict(
-                    type="dict", default={},
-                    options=dict(
-                        file_format=dict(type="str", default="plain-text", choices=["plain-text", "parquet"]),
-                        hive_compatible_partitions=dict(type="bool", default=False),
-                        per_hour_partition=dict(type="bool", default=False),
-                    ),
-                ),
+                destination_options=destination_options_spec(default={}),
                 include=dict(type="list", elements="str", choices=query_keys),
                 exclude=dict(type="list", elements="str", choices=query_keys, default=[]),
                 lookback_days=dict(type="int", default=7),

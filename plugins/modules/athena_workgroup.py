@@ -194,20 +194,20 @@ from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_athena impor
 from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_athena import desired_workgroup
 from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_athena import workgroup_differences
 from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_athena import workgroup_summary
-from ansible_collections.flowlogs.aws.plugins.module_utils.ownership import MANAGED_BY_KEY
-from ansible_collections.flowlogs.aws.plugins.module_utils.ownership import is_managed
 from ansible_collections.flowlogs.aws.plugins.module_utils.ownership import marker_problems
 from ansible_collections.flowlogs.aws.plugins.module_utils.ownership import with_marker
 from ansible_collections.flowlogs.aws.plugins.module_utils.query_aws import AnsibleAWSError
 from ansible_collections.flowlogs.aws.plugins.module_utils.query_aws import AthenaErrors
+from ansible_collections.flowlogs.aws.plugins.module_utils.query_aws import StateManager
 from ansible_collections.flowlogs.aws.plugins.module_utils.query_aws import caller_account
 from ansible_collections.flowlogs.aws.plugins.module_utils.query_aws import client
+from ansible_collections.flowlogs.aws.plugins.module_utils.query_aws import foreign
 from ansible_collections.flowlogs.aws.plugins.module_utils.query_aws import run
 
 PRIMARY = "primary"
 
 
-class AthenaWorkgroup:
+class AthenaWorkgroup(StateManager):
     """Describe what exists, compute the change, stop in check mode, then act."""
 
     def __init__(self, module):
@@ -282,18 +282,8 @@ class AthenaWorkgroup:
         self.client.delete_work_group(aws_retry=True, WorkGroup=self.name,
                                       RecursiveDeleteOption=self.params["force_delete"])
 
-    def _done(self, change):
-        self.results["changes"].append(change)
-        self.results["changed"] = True
-
     def _foreign(self, current_tags):
-        """A workgroup without the marker is not ours: reported and left alone, unless adopt: true."""
-        if is_managed(current_tags) or self.params["adopt"]:
-            return False
-        self.results["foreign"].append(self.name)
-        self.module.warn("Athena workgroup {0} was not created by flowlogs.aws (no {1} tag): it is left as it is; "
-                         "adopt: true takes it over".format(self.name, MANAGED_BY_KEY))
-        return True
+        return foreign(self.module, self.results, "Athena workgroup", self.name, current_tags)
 
     # ---- present -----------------------------------------------------------------------------
 
@@ -370,12 +360,6 @@ class AthenaWorkgroup:
                 error.message += " (is it not empty? force_delete: true deletes its named queries and history too)"
             raise
         self._done(change)
-
-    def run(self):
-        if self.params["state"] == "present":
-            self.ensure_present()
-        else:
-            self.ensure_absent()
 
 
 def main():

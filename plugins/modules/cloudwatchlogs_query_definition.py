@@ -202,6 +202,7 @@ foreign:
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
+from ansible_collections.flowlogs.aws.plugins.module_utils.query_aws import StateManager
 from ansible_collections.flowlogs.aws.plugins.module_utils.query_aws import run
 from ansible_collections.flowlogs.aws.plugins.module_utils.query_definitions import MARKER_LINE
 from ansible_collections.flowlogs.aws.plugins.module_utils.query_definitions import QueryDefinitionError
@@ -228,7 +229,7 @@ def _deleted(definition):
     return {"name": definition["name"], "query_definition_id": definition["query_definition_id"]}
 
 
-class QueryDefinitionManager:
+class QueryDefinitionManager(StateManager):
     """Describe what exists, compute the change, stop in check mode, then act."""
 
     def __init__(self, module):
@@ -307,12 +308,6 @@ class QueryDefinitionManager:
             self.results["deleted"] = [_deleted(t) for t in targets]
             return
         self._delete(targets)
-
-    def run(self):
-        if self.params["state"] == "present":
-            self.ensure_present()
-        else:
-            self.ensure_absent()
 
 
 def main():

@@ -136,24 +136,6 @@ options:
       - Defaults to V(600), or V(60) for transit gateway and Cloud WAN types, which accept only V(60).
     type: int
     choices: [60, 600]
-  destination_options:
-    description:
-      - Options for S3 delivery. Only with O(log_destination_type=s3).
-    type: dict
-    suboptions:
-      file_format:
-        description: The format of the delivered objects.
-        type: str
-        choices: [plain-text, parquet]
-        default: plain-text
-      hive_compatible_partitions:
-        description: Use Hive-compatible S3 prefixes (C(aws-account-id=.../year=.../)).
-        type: bool
-        default: false
-      per_hour_partition:
-        description: Partition objects per hour instead of per day.
-        type: bool
-        default: false
   overwrite:
     description:
       - Replace flow logs whose immutable settings differ from the requested ones.
@@ -186,6 +168,7 @@ notes:
   - Diff mode shows the flow logs before and after.
 extends_documentation_fragment:
   - flowlogs.aws.ownership
+  - flowlogs.aws.destination_options
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - amazon.aws.tags
@@ -413,7 +396,9 @@ unsuccessful:
 """
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
+from ansible_collections.amazon.aws.plugins.module_utils.tagging import boto3_tag_list_to_ansible_dict
 
+from ansible_collections.flowlogs.aws.plugins.module_utils.argument_specs import destination_options_spec
 from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_api import FlowLogApiError
 from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_api import apply_tag_changes
 from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_api import create_flow_logs
@@ -453,7 +438,7 @@ FOREIGN_DUPLICATE_REASON = (
 
 
 def _tags(flow_log):
-    return {t["Key"]: t["Value"] for t in flow_log.get("Tags", [])}
+    return boto3_tag_list_to_ansible_dict(flow_log.get("Tags", []))
 
 
 def _listed(ids, limit=5):
@@ -794,14 +779,7 @@ def main():
             ),
         ),
         max_aggregation_interval=dict(type="int", choices=[60, 600]),
-        destination_options=dict(
-            type="dict",
-            options=dict(
-                file_format=dict(type="str", default="plain-text", choices=["plain-text", "parquet"]),
-                hive_compatible_partitions=dict(type="bool", default=False),
-                per_hour_partition=dict(type="bool", default=False),
-            ),
-        ),
+        destination_options=destination_options_spec(),
         overwrite=dict(type="bool", default=False),
         adopt=dict(type="bool", default=False),
         wait=dict(type="bool", default=False),

@@ -61,25 +61,6 @@ options:
       - The flow log's record format, as C(${field}) tokens separated by single spaces. Omit it for the default format.
       - Unknown fields fail with the nearest valid field name.
     type: str
-  destination_options:
-    description:
-      - The S3 delivery options of the flow log (as in M(flowlogs.aws.ec2_vpc_flow_log)).
-    type: dict
-    default: {}
-    suboptions:
-      file_format:
-        description: The format of the delivered objects.
-        type: str
-        choices: [plain-text, parquet]
-        default: plain-text
-      hive_compatible_partitions:
-        description: The flow log uses Hive-compatible S3 prefixes (C(aws-account-id=.../year=.../)).
-        type: bool
-        default: false
-      per_hour_partition:
-        description: The flow log partitions objects per hour instead of per day.
-        type: bool
-        default: false
   bucket:
     description:
       - The bucket that receives the flow logs (a name, or V(s3://bucket)).
@@ -127,6 +108,7 @@ extends_documentation_fragment:
   - amazon.aws.region.modules
   - amazon.aws.boto3
   - flowlogs.aws.ownership
+  - flowlogs.aws.destination_options.defaulted
 """
 
 EXAMPLES = r"""
@@ -241,6 +223,7 @@ from ansible.module_utils.common.dict_transformations import camel_dict_to_snake
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
+from ansible_collections.flowlogs.aws.plugins.module_utils.argument_specs import destination_options_spec
 from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_glue import FlowLogTableError
 from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_glue import build_desired
 from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_glue import check_name
@@ -253,6 +236,7 @@ from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_glue import 
 from ansible_collections.flowlogs.aws.plugins.module_utils.ownership import MARKER
 from ansible_collections.flowlogs.aws.plugins.module_utils.ownership import is_managed
 from ansible_collections.flowlogs.aws.plugins.module_utils.query_aws import GlueErrors
+from ansible_collections.flowlogs.aws.plugins.module_utils.query_aws import StateManager
 from ansible_collections.flowlogs.aws.plugins.module_utils.query_aws import caller_account
 from ansible_collections.flowlogs.aws.plugins.module_utils.query_aws import client
 from ansible_collections.flowlogs.aws.plugins.module_utils.query_aws import run
@@ -268,7 +252,7 @@ def table_is_managed(table):
     return is_managed((table or {}).get("Parameters"))
 
 
-class GlueFlowLogTable:
+class GlueFlowLogTable(StateManager):
     """Describe what exists, compute the change, stop in check mode, then act."""
 
     def __init__(self, module):
@@ -375,10 +359,6 @@ class GlueFlowLogTable:
                          "is; adopt: true takes it over".format(self.database, self.name, ", ".join(MARKER)))
         return False
 
-    def _done(self, change):
-        self.results["changes"].append(change)
-        self.results["changed"] = True
-
     # ---- present -----------------------------------------------------------------------------
 
     def _resolve(self, current):
@@ -481,12 +461,6 @@ class GlueFlowLogTable:
             self.results["database_deleted"] = True
             self._done(changes.pop(0))
 
-    def run(self):
-        if self.params["state"] == "present":
-            self.ensure_present()
-        else:
-            self.ensure_absent()
-
 
 def main():
     argument_spec = dict(
@@ -495,15 +469,7 @@ def main():
         name=dict(type="str", required=True, aliases=["table"]),
         description=dict(type="str"),
         log_format=dict(type="str"),
-        destination_options=dict(
-            type="dict",
-            default={},
-            options=dict(
-                file_format=dict(type="str", default="plain-text", choices=["plain-text", "parquet"]),
-                hive_compatible_partitions=dict(type="bool", default=False),
-                per_hour_partition=dict(type="bool", default=False),
-            ),
-        ),
+        destination_options=destination_options_spec(default={}),
         bucket=dict(type="str"),
         prefix=dict(type="str"),
         log_destination=dict(type="str"),

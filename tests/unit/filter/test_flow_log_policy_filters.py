@@ -155,7 +155,7 @@ def test_destination_key_filters_return_the_module_utils_values():
         ACCT, "us-east-1", "cloud-watch-logs", log_group_name="/flowlogs/vpc"
     ) == policies.destination_kms_key_policy(ACCT, "us-east-1", "cloud-watch-logs", log_group_name="/flowlogs/vpc")
     assert FILTERS["destination_kms_key_alias"]("/flowlogs/vpc") == "alias/flowlogs/flowlogs/vpc"
-    assert "destination_type must be s3 or cloud-watch-logs" in filter_error(
+    assert "destination_type must be one of cloud-watch-logs, kinesis-data-firehose, s3" in filter_error(
         "destination_kms_key_policy", ACCT, "us-east-1", "kinesis"
     )
     assert filter_error("destination_kms_key_alias", "").startswith("destination_kms_key_alias: ")

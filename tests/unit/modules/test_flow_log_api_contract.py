@@ -5,6 +5,7 @@ API fails here until the modules follow it: a new resource type, destination or 
 type, other ResourceIds maxima or aggregation rules, a new request or response member.
 """
 
+import importlib
 import re
 
 import botocore.session
@@ -22,7 +23,18 @@ FLOW_LOG = MODEL.shape_for("FlowLog")
 
 
 def options(module):
-    return yaml.safe_load(module.DOCUMENTATION)["options"]
+    """The module's documented options, with those of the collection's doc fragments it extends."""
+    documentation = yaml.safe_load(module.DOCUMENTATION)
+    found = {}
+    for name in documentation.get("extends_documentation_fragment", []):
+        if name.startswith("flowlogs.aws."):
+            parts = name.split(".")[2:]
+            fragment = importlib.import_module(
+                "ansible_collections.flowlogs.aws.plugins.doc_fragments." + parts[0]).ModuleDocFragment
+            found.update(yaml.safe_load(getattr(fragment, (parts[1] if len(parts) > 1 else "documentation").upper()))
+                         .get("options", {}))
+    found.update(documentation["options"])
+    return found
 
 
 def doc(shape_member):

@@ -13,7 +13,9 @@ catalogue and most of Athena's bookkeeping, so this package:
   so that DestinationOptions, DeliverCrossAccountRole and TagFieldSpecifications
   round-trip, and (with ``flow_log_rules``) CreateFlowLogs refuses what AWS refuses;
 * ``logs``: CloudWatch Logs query definitions, and metric filters replaced by name;
-* ``kms``: KMS CreateKey on Python 3.11.
+* ``kms``: KMS CreateKey on Python 3.11;
+* ``firehose``: Amazon Data Firehose on Python 3.11, as strict as AWS for what the
+  collection calls (with ``flow_logs``: CreateFlowLogs needs the stream to exist).
 
 This is test infrastructure only.  The collection's roles, modules and plugins
 never import it and do not depend on it; on real AWS none of it is needed.

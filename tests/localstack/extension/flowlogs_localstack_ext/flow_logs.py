@@ -57,6 +57,8 @@ import threading
 
 from localstack.runtime import hooks
 
+from flowlogs_localstack_ext import firehose
+
 from flowlogs_localstack_ext import flow_log_rules
 
 LOG = logging.getLogger(__name__)
@@ -273,6 +275,17 @@ def flowlogs_patch_flow_log_destination_options():
             flow_log_rules.check(request, context.region, lambda kind, rid: _exists(backend, kind, rid))
         except flow_log_rules.Refused as refused:
             raise CommonServiceException(code=refused.code, message=refused.message)
+        destination = request.get("LogDestination") or ""
+        if request.get("LogDestinationType") == "kinesis-data-firehose":
+            if not firehose.stream_exists(context.account_id, context.region, destination):
+                # As for a bucket that does not exist (see the README, (c)): nothing created, one
+                # Unsuccessful entry per resource.  AWS's exact text is not published; ours.
+                return {"FlowLogIds": [], "Unsuccessful": [
+                    {"ResourceId": rid, "Error": {"Code": "400", "Message": "LogDestination: {0} does not exist".format(
+                        destination)}} for rid in request.get("ResourceIds") or []]}
+            # "AWS gives this tag to the destination delivery stream when you set up the logging"
+            # ("Logs sent to Firehose", Amazon CloudWatch Logs User Guide).
+            firehose.tag_for_log_delivery(context.account_id, context.region, destination)
         _creating.configuration = _request_configuration(request)
         try:
             response = fn(self, context, request, **kwargs)
