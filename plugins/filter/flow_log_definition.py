@@ -12,6 +12,7 @@ from ansible.errors import AnsibleFilterError
 from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_settings import definition_problems
 from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_settings import definitions_problems
 
+
 def flow_log_definition_problems(definition, tags=None, tag_field_specifications=None, state="present"):
     """Every problem ec2_vpc_flow_log would report for a definition, as messages; empty when none."""
     if not isinstance(definition, dict):
