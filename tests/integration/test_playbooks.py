@@ -47,6 +47,9 @@ def described(aws):
     yield vpcs, values, suffix
     proc = run_playbook("flowlogs.aws.teardown", values, "-i", INVENTORY)
     assert proc.returncode == 0, proc.stdout[-3000:]
+    # Teardown says what it removed.
+    assert "Flow logs removed: " in proc.stdout
+    assert "- cloudwatch: removed the log group /flowlogs-pb/" + suffix in proc.stdout
     left = ec2.describe_flow_logs(Filters=[{"Name": "resource-id", "Values": vpcs}])["FlowLogs"]
     assert left == [], "teardown must remove the flow logs the playbooks created"
     assert aws("logs").describe_log_groups(logGroupNamePrefix="/flowlogs-pb/" + suffix)["logGroups"] == []
