@@ -121,10 +121,6 @@ def test_site_audit_teardown_from_the_root_are_warning_free_and_leave_nothing(aw
         outputs[name] = proc.stdout
     for name, output in outputs.items():
         assert _warnings(output) == [], "%s.yml printed warnings: %s" % (name, _warnings(output))
-    # The audit prints one table; teardown says what it removed.
-    assert outputs["audit"].count("VPC flow log audit: ") == 1
-    assert re.search(r"Flow logs removed: fl-", outputs["teardown"]), outputs["teardown"][-3000:]
-    assert "- archive: removed the bucket flowlogs-demo-archive-us-east-1" in outputs["teardown"]
     # The demo inventory's names (inventories/localstack/group_vars): nothing of them is left.
     ec2 = aws("ec2")
     assert ec2.describe_vpcs(Filters=[{"Name": "tag:project", "Values": ["flowlogs-demo"]}])["Vpcs"] == []
