@@ -19,7 +19,7 @@ from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_insights imp
 
 
 @filter_errors
-def flow_log_insights_queries(log_format, queries=None, folder=None, strict=True, resource_type=None):
+def flow_log_insights_queries(log_format, queries=None, folder=None, strict=True, resource_type=None, traffic_type=None):
     """Logs Insights queries for a log format, named for query definitions, with the skipped ones."""
     try:
         strict = boolean(strict, strict=True)
@@ -33,7 +33,7 @@ def flow_log_insights_queries(log_format, queries=None, folder=None, strict=True
             raise AnsibleFilterError("queries must be a list of query keys, got %r" % (queries,))
         unknown = [key for key in queries if key not in INSIGHTS_QUERY_KEYS]
         queries = [key for key in queries if key in INSIGHTS_QUERY_KEYS]
-    result = insights_queries(log_format, queries, resource_type)
+    result = insights_queries(log_format, queries, resource_type, traffic_type)
     result["queries"] = query_names(result["queries"], folder)
     result["query_definitions"] = [{"name": q["name"], "query_string": q["query_string"]}
                                    for q in result["queries"]]

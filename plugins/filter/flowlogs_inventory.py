@@ -8,14 +8,27 @@ is in ``plugins/module_utils/flowlogs_inventory.py``.
 
 from ansible.module_utils.parsing.convert_bool import boolean
 
-from ansible_collections.flowlogs.aws.plugins.module_utils.flowlogs_inventory import audit
-from ansible_collections.flowlogs.aws.plugins.module_utils.flowlogs_inventory import delivery_problem
+from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_audit import audit
+from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_audit import delivery_problem
+from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_audit import remediation_problems
+from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_audit import report
 from ansible_collections.flowlogs.aws.plugins.module_utils.flowlogs_inventory import teardown_plan
 
 
-def flow_log_audit(vpcs, flow_logs):
-    """Findings (VPCs without a delivering flow log of rejected traffic, with reasons) and covered VPCs."""
-    return audit(vpcs, flow_logs)
+def flow_log_audit(vpcs, flow_logs, telemetry_tag_keys=None):
+    """Findings (VPCs without a delivering flow log of rejected traffic, with reasons and names), covered VPCs,
+    failed deliveries and flow logs of CloudWatch telemetry rules."""
+    return audit(vpcs, flow_logs, telemetry_tag_keys)
+
+
+def flow_log_audit_report(targets):
+    """One report (and its text table) over the audits of every target, with the targets that could not be read."""
+    return report(targets)
+
+
+def flow_log_audit_problems(destinations, remediate=False, destination=None):
+    """What stops the audit's remediation, named by its variable, before any AWS call."""
+    return remediation_problems(boolean(remediate, strict=False), destination, destinations)
 
 
 def flow_log_delivery_problem(flow_log):
@@ -32,6 +45,8 @@ class FilterModule(object):
     def filters(self):
         return {
             "flow_log_audit": flow_log_audit,
+            "flow_log_audit_problems": flow_log_audit_problems,
+            "flow_log_audit_report": flow_log_audit_report,
             "flow_log_delivery_problem": flow_log_delivery_problem,
             "flowlogs_teardown_plan": flowlogs_teardown_plan,
         }

@@ -378,6 +378,22 @@ _REGION_RE = re.compile(r"^[a-z]{2}(-[a-z]+)+-[0-9]+$")
 # ---------------------------------------------------------------------------
 # Formats
 # ---------------------------------------------------------------------------
+TRAFFIC_TYPES = ("ACCEPT", "REJECT", "ALL")
+
+
+def traffic_type_skip_reason(action, traffic_type):
+    """Why a saved query that keeps only records of one action would return nothing ('' when it can return rows).
+
+    A flow log of traffic type ACCEPT records only accepted traffic and one of REJECT only rejected traffic
+    (CreateFlowLogs, TrafficType: "The type of traffic to monitor (accepted traffic, rejected traffic, or all
+    traffic)"), so its records' action field is always that one value.
+    """
+    if traffic_type not in ("ACCEPT", "REJECT") or not action or action == traffic_type:
+        return ""
+    return "the flow log captures only %s traffic, so a query of %s records returns nothing" % (
+        traffic_type, action)
+
+
 def _check_resource_type(resource_type):
     if resource_type is not None and resource_type not in RESOURCE_TYPES:
         raise FlowLogFormatError("unknown resource_type %r; expected one of: %s"

@@ -46,6 +46,8 @@ from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_format impor
 from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_format import FlowLogFormatError
 from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_format import insights_field_name
 from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_format import insights_parse_clause
+from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_format import TRAFFIC_TYPES
+from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_format import traffic_type_skip_reason
 
 __all__ = [
     "FlowLogInsightsError",
@@ -117,6 +119,9 @@ INSIGHTS_QUERIES = OrderedDict(
     for key, title, description, required, optional in _CATALOGUE
 )
 INSIGHTS_QUERY_KEYS = tuple(INSIGHTS_QUERIES)
+# The queries that keep only the records of one action: they return nothing for a flow log of
+# the other traffic type.
+ACTION_OF = {"rejected_traffic": "REJECT", "rejected_by_source": "REJECT"}
 
 
 def _ref(name):
@@ -224,12 +229,13 @@ def _commands(key, n):
     raise FlowLogInsightsError("no query text for %r" % key)  # pragma: no cover (catalogue and code agree)
 
 
-def insights_queries(log_format=None, keys=None, resource_type=None):
+def insights_queries(log_format=None, keys=None, resource_type=None, traffic_type=None):
     """CloudWatch Logs Insights queries for the flow logs of one format.
 
     ``log_format``: a ``log_format`` string, None for the default format (of
     ``resource_type``, default VPC), or a list of field names. ``keys``: the catalogue keys wanted, in order (None:
-    all of them); an unknown key raises FlowLogInsightsError.
+    all of them); an unknown key raises FlowLogInsightsError. ``traffic_type`` (ACCEPT,
+    REJECT, ALL or None) skips the queries of the action the flow log never records.
 
     Returns ``{"fields": [...], "parse_clause": "parse @message ...",
     "queries": [{"key", "title", "description", "fields", "query_string"}],
@@ -237,6 +243,8 @@ def insights_queries(log_format=None, keys=None, resource_type=None):
     a query lists the format fields it reads; ``query_string`` is the parse
     clause followed by ``| command`` lines.
     """
+    if traffic_type is not None and traffic_type not in TRAFFIC_TYPES:
+        raise FlowLogInsightsError("traffic_type must be one of %s, got %r" % (", ".join(TRAFFIC_TYPES), traffic_type))
     fields = format_fields(log_format, resource_type)
     wanted = _check_keys(keys)
     names = _Names(fields)
@@ -252,6 +260,10 @@ def insights_queries(log_format=None, keys=None, resource_type=None):
                 "missing_fields": missing,
                 "reason": "the format has no %s" % ", ".join(_ref(f) for f in missing),
             })
+            continue
+        reason = traffic_type_skip_reason(ACTION_OF.get(key), traffic_type)
+        if reason:
+            skipped.append({"key": key, "title": spec.title, "missing_fields": [], "reason": reason})
             continue
         used = [f for f in fields if f in spec.required or f in spec.optional]
         queries.append({

@@ -26,6 +26,8 @@ from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_format impor
 from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_format import parse_format
 from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_format import quote_identifier
 from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_format import s3_layout
+from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_format import TRAFFIC_TYPES
+from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_format import traffic_type_skip_reason
 
 __all__ = ["QueryDefinition", "QUERIES", "QUERY_KEYS", "DEFAULT_ADDRESS", "ADMIN_PORTS",
            "FlowLogQueryError", "FlowLogFormatError", "generate_queries", "check_query_options"]
@@ -87,6 +89,9 @@ _CATALOGUE = (
 QUERIES = OrderedDict((key, QueryDefinition(key, console, description, fields))
                       for key, console, description, fields in _CATALOGUE)
 QUERY_KEYS = tuple(QUERIES)
+# The queries that keep only the records of one action: they return nothing for a flow log of
+# the other traffic type.
+ACTION_OF = {"accepted_traffic": "ACCEPT", "rejected_tcp_traffic": "REJECT", "rejected_traffic": "REJECT"}
 
 # Columns shown by the queries that list flows, when the format has them.
 _LISTED = ("start", "end", "account-id", "interface-id", "instance-id", "srcaddr", "srcport", "dstaddr",
@@ -223,15 +228,16 @@ def check_query_options(include=None, exclude=None, lookback_days=DEFAULT_LOOKBA
 
 def generate_queries(log_format, database, table, file_format="plain-text", hive_compatible_partitions=False,
                      per_hour_partition=False, include=None, exclude=None, lookback_days=DEFAULT_LOOKBACK_DAYS,
-                     address=DEFAULT_ADDRESS, name_prefix=None, resource_type=None):
+                     address=DEFAULT_ADDRESS, name_prefix=None, resource_type=None, traffic_type=None):
     """Generate the named queries a table of this format and layout can answer.
 
     Returns ``{"queries": [...], "skipped": [...]}``. Each query is
     ``{"key", "name", "description", "database", "query_string", "fields"}``,
     named ``name_prefix + key`` (the prefix defaults to ``<table>_``). Each
-    skipped one is ``{"key", "name", "missing_fields"}``. ``resource_type``
+    skipped one is ``{"key", "name", "missing_fields", "reason"}``. ``resource_type``
     selects the record catalogue of ``log_format`` (None: VPC). ``include`` limits the
-    queries to those keys, ``exclude`` drops some. Raises FlowLogQueryError
+    queries to those keys, ``exclude`` drops some. ``traffic_type`` (ACCEPT, REJECT, ALL or
+    None) skips the queries of the action the flow log never records. Raises FlowLogQueryError
     (or FlowLogFormatError for the format) before generating anything.
     """
     problems = check_query_options(include, exclude, lookback_days, address)
@@ -240,6 +246,8 @@ def generate_queries(log_format, database, table, file_format="plain-text", hive
             problems.append("%s must be lowercase letters, digits and underscores, got %r" % (kind, name))
     if name_prefix is not None and not isinstance(name_prefix, str):
         problems.append("name_prefix must be a string")
+    if traffic_type is not None and traffic_type not in TRAFFIC_TYPES:
+        problems.append("traffic_type must be one of %s, got %r" % (", ".join(TRAFFIC_TYPES), traffic_type))
     if problems:
         raise FlowLogQueryError(problems)
     fields = parse_format(log_format, tag_field_specifications=True, resource_type=resource_type)
@@ -255,7 +263,12 @@ def generate_queries(log_format, database, table, file_format="plain-text", hive
             continue
         missing = t.missing(definition.fields)
         if missing:
-            result["skipped"].append({"key": key, "name": prefix + key, "missing_fields": missing})
+            result["skipped"].append({"key": key, "name": prefix + key, "missing_fields": missing,
+                                      "reason": "the format has no %s" % ", ".join("${%s}" % f for f in missing)})
+            continue
+        reason = traffic_type_skip_reason(ACTION_OF.get(key), traffic_type)
+        if reason:
+            result["skipped"].append({"key": key, "name": prefix + key, "missing_fields": [], "reason": reason})
             continue
         result["queries"].append({
             "key": key,

@@ -494,3 +494,66 @@ def create_request(desired):
     }
     request.update((key, value) for key, value in optional.items() if value)
     return request
+
+
+# ---- the flow_logs role's definitions ---------------------------------------------------------
+# Keys of a flow_logs role definition that are ec2_vpc_flow_log parameters of the same name.
+DEFINITION_PARAMETERS = ("resource_type", "resource_ids", "traffic_type", "log_destination_type", "log_group_name",
+                         "log_destination", "deliver_logs_permission_arn", "deliver_cross_account_role",
+                         "log_format", "max_aggregation_interval", "destination_options",
+                         "tag_field_specifications", "tags")
+DEFINITION_DEFAULTS = {"resource_type": "VPC", "log_destination_type": "cloud-watch-logs"}
+
+
+def definition_problems(definition, tags=None, tag_field_specifications=None, state="present"):
+    """Every problem ec2_vpc_flow_log would report for one flow_logs role definition (messages).
+
+    tags and tag_field_specifications are the role-wide values a definition's own extend or replace.
+    A definition without resource ids (filters find them later, or it resolved to none and the
+    role skips it) is checked with an example id of its type. With state absent only what
+    identifies the flow logs is needed: no delivery role, no format.
+    """
+    params = dict((key, definition.get(key, DEFINITION_DEFAULTS.get(key))) for key in DEFINITION_PARAMETERS)
+    params["state"] = state
+    params["tags"] = dict(tags or {}, **(definition.get("tags") or {}))
+    if params["tag_field_specifications"] is None and tag_field_specifications:
+        params["tag_field_specifications"] = tag_field_specifications
+    resource_type = RESOURCE_TYPES.get(params["resource_type"])
+    if not params["resource_ids"] and resource_type:
+        params["resource_ids"] = [resource_type.example]
+    try:
+        build_desired(params)
+    except FlowLogSettingsError as error:
+        return list(error.problems)
+    return []
+
+
+def definitions_problems(definitions, tags=None, tag_field_specifications=None, state="present",
+                         filter_types=None, variable="flow_logs_definitions"):
+    """Every problem of the flow_logs role's definitions, each naming the definition and its input.
+
+    filter_types: the resource types resource_filters can find (the others need resource_ids).
+    """
+    problems, first = [], {}
+    for index, definition in enumerate(definitions or []):
+        if not isinstance(definition, dict):
+            problems.append("{0}[{1}]: must be a dict, got {2!r}".format(variable, index, definition))
+            continue
+        name = definition.get("name")
+        where = "{0}[{1}]".format(variable, index)
+        label = "{0} ({1})".format(where, name) if name else where
+        if name in first:
+            problems.append("{0}.name: {1!r} is also the name of {2}[{3}]; names must be unique".format(
+                where, name, variable, first[name]))
+        else:
+            first[name] = index
+        kind = definition.get("resource_type") or "VPC"
+        has_ids = definition.get("resource_ids") is not None
+        if not has_ids and definition.get("resource_filters") is None:
+            problems.append("{0}: needs resource_ids or resource_filters (which {1} to log)".format(label, kind))
+        elif definition.get("resource_filters") is not None and filter_types is not None and kind not in filter_types:
+            problems.append("{0}.resource_filters: cannot find resources of type {1}; give resource_ids".format(
+                where, kind))
+        problems.extend("{0}: {1}".format(label, problem) for problem in definition_problems(
+            definition, tags=tags, tag_field_specifications=tag_field_specifications, state=state))
+    return problems

@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """The flowlogs inventory as a whole: every check before the first change, the values
-derived from it, weak-setting warnings, delivery health and the teardown plan.
+derived from it, weak-setting warnings and the teardown plan (the audit is in flow_log_audit).
 
 Pure logic, no AWS call and no Ansible import: the ``flowlogs_check`` action plugin, the
 ``flowlogs_*`` filters and their unit tests share it. Every problem names the inventory
@@ -14,6 +14,7 @@ import re
 from ansible_collections.flowlogs.aws.plugins.module_utils.destination_types import DESTINATION_TYPES
 from ansible_collections.flowlogs.aws.plugins.module_utils.destination_types import type_problem
 from ansible_collections.flowlogs.aws.plugins.module_utils.firehose_streams import stream_name_problems
+from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_audit import telemetry_rule
 from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_format import FlowLogFormatError
 from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_format import parse_format
 from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_settings import LOG_GROUP_ARN
@@ -499,57 +500,6 @@ def missing_resource_problems(values, existing, region=None, skip_demo=False):
     return problems
 
 
-# ---- delivery health -------------------------------------------------------------------
-def delivery_problem(flow_log):
-    """Why a flow log delivers nothing ('' when it is active and not failing).
-
-    DescribeFlowLogs reports DeliverLogsStatus SUCCESS or FAILED and, on failure,
-    DeliverLogsErrorMessage (Rate limited, Access error, Unknown error) ("FlowLog" in the
-    Amazon EC2 API reference).
-    """
-    status = flow_log.get("flow_log_status")
-    if status and status != "ACTIVE":
-        return "flow log {0} is {1}".format(flow_log.get("flow_log_id"), status)
-    if (flow_log.get("deliver_logs_status") or "").upper() == "FAILED":
-        return "flow log {0} cannot deliver to {1}: {2}".format(
-            flow_log.get("flow_log_id"),
-            flow_log.get("log_group_name") or flow_log.get("log_destination") or "its destination",
-            flow_log.get("deliver_logs_error_message") or "DeliverLogsStatus is FAILED (no error message)")
-    return ""
-
-
-def audit(vpcs, flow_logs):
-    """Per VPC, whether a delivering flow log captures its rejected traffic (Security Hub EC2.6).
-
-    Returns findings (VPCs not covered, each with the reasons) and the covered VPC ids.
-    """
-    by_vpc = {}
-    for flow_log in flow_logs or []:
-        by_vpc.setdefault(flow_log.get("resource_id"), []).append(flow_log)
-    findings, covered = [], []
-    for vpc in vpcs or []:
-        vpc_id = vpc.get("vpc_id") if isinstance(vpc, dict) else vpc
-        reasons = []
-        ok = False
-        for flow_log in by_vpc.get(vpc_id, []):
-            if flow_log.get("traffic_type") not in ("REJECT", "ALL"):
-                reasons.append("flow log {0} logs only {1} traffic".format(
-                    flow_log.get("flow_log_id"), flow_log.get("traffic_type")))
-                continue
-            problem = delivery_problem(flow_log)
-            if problem:
-                reasons.append(problem)
-            else:
-                ok = True
-        if ok:
-            covered.append(vpc_id)
-        else:
-            reasons = reasons or ["no flow log"]
-            findings.append({"vpc_id": vpc_id, "reasons": reasons,
-                             "message": "{0}: {1}".format(vpc_id, "; ".join(reasons))})
-    return {"findings": findings, "covered": covered}
-
-
 # ---- teardown --------------------------------------------------------------------------
 def _claimed(dest):
     """(key, field, what) of each thing a destination owns whole: its bucket, log group or stream."""
@@ -583,7 +533,8 @@ def teardown_plan(flow_logs, destinations, adopt=False):
 
     Ours: flow logs carrying the marker (or any, with adopt) that deliver to a destination of
     the inventory. A destination that other flow logs still deliver to is kept, so that no flow
-    log is left pointing at nothing.
+    log is left pointing at nothing. A flow log a CloudWatch telemetry rule manages is never
+    removed, even with adopt: the rule would only create it again.
     """
     keys = {}
     for dest in destinations or []:
@@ -591,19 +542,29 @@ def teardown_plan(flow_logs, destinations, adopt=False):
         claims = _claimed(dest)
         if claims:
             keys[claims[-1][0]] = dest.get("name")
-    remove, users = [], {}
+    remove, users, ruled = [], {}, {}
     for flow_log in flow_logs or []:
         name = keys.get(_destination_key(flow_log))
         if name is None:
             continue
-        if adopt or is_managed(flow_log.get("tags")):
+        if is_managed(flow_log.get("tags")):
+            remove.append(flow_log.get("flow_log_id"))
+        elif telemetry_rule(flow_log):
+            ruled.setdefault(name, []).append(flow_log.get("flow_log_id"))
+        elif adopt:
             remove.append(flow_log.get("flow_log_id"))
         else:
             users.setdefault(name, []).append(flow_log.get("flow_log_id"))
-    keep = dict(
-        (name, "still the destination of flow logs {0}, which flowlogs.aws did not create (set flowlogs_adopt to "
-               "remove them too)".format(", ".join(sorted(ids))))
-        for name, ids in users.items())
+    keep = {}
+    for name in sorted(set(users) | set(ruled)):
+        reasons = []
+        if users.get(name):
+            reasons.append("flow logs {0}, which flowlogs.aws did not create (set flowlogs_adopt to remove them "
+                           "too)".format(", ".join(sorted(users[name]))))
+        if ruled.get(name):
+            reasons.append("flow logs {0}, which a CloudWatch telemetry rule manages (never removed here)".format(
+                ", ".join(sorted(ruled[name]))))
+        keep[name] = "still the destination of " + "; and of ".join(reasons)
     return {"remove": remove, "keep": keep}
 
 

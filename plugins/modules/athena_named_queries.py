@@ -143,6 +143,14 @@ options:
       name_prefix:
         description: Generated queries are named this prefix plus the query key. Defaults to the table name and C(_).
         type: str
+      traffic_type:
+        description:
+          - The traffic type of the flow logs the table holds. With V(REJECT) the query of accepted flows is left out,
+            with V(ACCEPT) the queries of rejected flows - their records never have that action, so those queries could
+            only return nothing. They are listed in RV(skipped_queries) with the reason.
+        type: str
+        choices: [ACCEPT, REJECT, ALL]
+        version_added: "0.2.0"
   purge:
     description:
       - Delete the queries of O(query_set) in the workgroup that are not wanted any more (for example after a format
@@ -253,11 +261,14 @@ foreign:
   elements: str
   sample: [prod_flow_logs_top_talkers]
 skipped_queries:
-  description: Generated queries left out because the format lacks fields they need.
+  description:
+    - Generated queries left out, with C(reason) - the format lacks fields they need (C(missing_fields)), or the flow
+      logs' O(flow_log_queries.traffic_type) means they could only return nothing.
   returned: always
   type: list
   elements: dict
-  sample: [{key: top_talking_instances, name: prod_flow_logs_top_talking_instances, missing_fields: [instance-id]}]
+  sample: [{key: top_talking_instances, name: prod_flow_logs_top_talking_instances, missing_fields: [instance-id],
+            reason: "the format has no ${instance-id}"}]
 """
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
@@ -336,7 +347,7 @@ class NamedQuerySet:
                     per_hour_partition=bool(options.get("per_hour_partition")),
                     include=generated["include"], exclude=generated["exclude"],
                     lookback_days=generated["lookback_days"], address=generated["address"],
-                    name_prefix=generated["name_prefix"])
+                    name_prefix=generated["name_prefix"], traffic_type=generated["traffic_type"])
             except FlowLogQueryError as error:
                 problems.extend("flow_log_queries: " + m for m in error.problems)
             except FlowLogFormatError as error:
@@ -538,6 +549,7 @@ def main():
                 lookback_days=dict(type="int", default=7),
                 address=dict(type="str", default="192.0.2.1"),
                 name_prefix=dict(type="str"),
+                traffic_type=dict(type="str", choices=["ACCEPT", "REJECT", "ALL"]),
             ),
         ),
         purge=dict(type="bool", default=False),

@@ -47,6 +47,9 @@ def described(aws):
     yield vpcs, values, suffix
     proc = run_playbook("flowlogs.aws.teardown", values, "-i", INVENTORY)
     assert proc.returncode == 0, proc.stdout[-3000:]
+    # Teardown says what it removed.
+    assert "Flow logs removed: " in proc.stdout
+    assert "- cloudwatch: removed the log group /flowlogs-pb/" + suffix in proc.stdout
     left = ec2.describe_flow_logs(Filters=[{"Name": "resource-id", "Values": vpcs}])["FlowLogs"]
     assert left == [], "teardown must remove the flow logs the playbooks created"
     assert aws("logs").describe_log_groups(logGroupNamePrefix="/flowlogs-pb/" + suffix)["logGroups"] == []
@@ -87,7 +90,7 @@ def test_audit_reports_unlogged_vpcs_and_remediates(described, aws, tmp_path):
     report = tmp_path / "audit.json"
     proc = run_playbook("flowlogs.aws.audit", dict(values, flowlogs_audit_report_path=str(report)), "-i", INVENTORY)
     assert proc.returncode == 0, proc.stdout[-3000:]
-    findings = json.loads(report.read_text())
+    findings = json.loads(report.read_text())["targets"]["localstack-us-east-1"]
     assert unlogged in findings["noncompliant_vpcs"]
     assert logged not in findings["noncompliant_vpcs"]
     assert {logged, unlogged} <= set(findings["vpcs"])
@@ -105,7 +108,7 @@ def test_audit_reports_unlogged_vpcs_and_remediates(described, aws, tmp_path):
 
     again = run_playbook("flowlogs.aws.audit", dict(values, flowlogs_audit_report_path=str(report)), "-i", INVENTORY)
     assert again.returncode == 0, again.stdout[-3000:]
-    assert unlogged not in json.loads(report.read_text())["noncompliant_vpcs"]
+    assert unlogged not in json.loads(report.read_text())["targets"]["localstack-us-east-1"]["noncompliant_vpcs"]
 
     # The pre-existing flow log is not the collection's: teardown leaves it, the test removes it.
     ec2.delete_flow_logs(FlowLogIds=[fl["FlowLogId"] for fl in
@@ -141,30 +144,81 @@ def test_two_region_inventory_builds_both_targets_idempotently_and_tears_down(aw
     assert not [r for r in roles if r.startswith("flowlogs-us-east-1") or r.startswith("flowlogs-eu-west-1")]
 
 
-def test_audit_counts_a_flow_log_that_fails_to_deliver_as_missing(aws, tmp_path):
-    """moto (behind LocalStack) reports DeliverLogsStatus FAILED, "Access error", for a flow log
-    whose log group does not exist: the audit used to count it as logging."""
-    ec2 = aws("ec2")
-    vpc = ec2.create_vpc(CidrBlock="10.63.0.0/16")["Vpc"]["VpcId"]
+def test_audit_writes_one_report_over_every_target(aws, tmp_path):
+    """Two regions of the LocalStack account, a target whose endpoint cannot be reached and one
+    whose remediation names no destination, in one run: one report (JSON and table) with every
+    readable target, the VPC names, a flow log whose delivery FAILED and one a CloudWatch
+    telemetry rule manages; the two bad targets fail with messages naming what to set."""
     suffix = uuid.uuid4().hex[:8]
-    created = ec2.create_flow_logs(ResourceType="VPC", ResourceIds=[vpc], TrafficType="REJECT",
+    rule = "arn:aws:observabilityadmin:us-east-1:000000000000:telemetry-rule/vpc-" + suffix
+    east, west = _regional(aws, "ec2", "us-east-1"), _regional(aws, "ec2", "eu-west-1")
+    vpcs = {}
+    for region, ec2 in (("us-east-1", east), ("eu-west-1", west)):
+        vpcs[region] = ec2.create_vpc(CidrBlock="10.64.0.0/16", TagSpecifications=[
+            {"ResourceType": "vpc", "Tags": [{"Key": "Name", "Value": "audit-%s-%s" % (region, suffix)}]}])["Vpc"]["VpcId"]
+    aws("s3").create_bucket(Bucket="audit-" + suffix)
+    # moto (behind LocalStack) reports DeliverLogsStatus FAILED, "Access error", for a flow log whose
+    # log group does not exist: it does not count.
+    failed = east.create_flow_logs(ResourceType="VPC", ResourceIds=[vpcs["us-east-1"]], TrafficType="REJECT",
                                    LogGroupName="/flowlogs-pb-missing/" + suffix,
                                    DeliverLogsPermissionArn="arn:aws:iam::000000000000:role/flowlogs-pb-" + suffix)
+    # As a telemetry rule's flow log is marked (a tag holding the rule's ARN): covered, listed, left alone.
+    ruled = west.create_flow_logs(ResourceType="VPC", ResourceIds=[vpcs["eu-west-1"]], TrafficType="ALL",
+                                  LogDestinationType="s3", LogDestination="arn:aws:s3:::audit-" + suffix,
+                                  TagSpecifications=[{"ResourceType": "vpc-flow-log",
+                                                      "Tags": [{"Key": "telemetry-rule", "Value": rule}]}])
+    inventory = tmp_path / "audit.yml"
+    endpoint = aws("ec2").meta.endpoint_url
+    inventory.write_text(json.dumps({"flowlogs_targets": {
+        "hosts": {"ls-us-east-1": {"flowlogs_region": "us-east-1"},
+                  "ls-eu-west-1": {"flowlogs_region": "eu-west-1"},
+                  # Port 9 (discard) is closed here: nothing listens.
+                  "unreachable": {"flowlogs_region": "us-east-1", "flowlogs_endpoint_url": "http://127.0.0.1:9"},
+                  "no-destination": {"flowlogs_region": "us-east-1", "flowlogs_audit_remediate": True}},
+        "vars": {"ansible_connection": "local", "ansible_python_interpreter": "{{ ansible_playbook_python }}",
+                 "flowlogs_endpoint_url": endpoint, "flowlogs_access_key": "test", "flowlogs_secret_key": "test"}}}))
+    report = tmp_path / "audit.json"
     try:
-        described = ec2.describe_flow_logs(FlowLogIds=created["FlowLogIds"])["FlowLogs"][0]
-        assert described["DeliverLogsStatus"] == "FAILED", described
-        report = tmp_path / "audit.json"
-        values = {"flowlogs_name": "flowlogs-pb-" + suffix, "flowlogs_demo_vpc": {"enabled": False},
-                  "flowlogs_destinations": [], "flowlogs_flow_logs": [], "flowlogs_audit_report_path": str(report)}
-        proc = run_playbook("flowlogs.aws.audit", values, "-i", INVENTORY)
-        assert proc.returncode == 0, proc.stdout[-3000:]
-        findings = {f["vpc_id"]: f["reasons"] for f in json.loads(report.read_text())["findings"]}
-        assert findings[vpc] == ["flow log {0} cannot deliver to /flowlogs-pb-missing/{1}: Access error".format(
-            created["FlowLogIds"][0], suffix)]
-        assert "cannot deliver to /flowlogs-pb-missing/" + suffix in proc.stdout
+        proc = run_playbook("flowlogs.aws.audit", {"flowlogs_audit_report_path": str(report)}, "-i", str(inventory))
+        assert proc.returncode != 0, proc.stdout[-3000:]
+        out = re.sub(r"\s+", " ", proc.stdout)
+        assert ("Cannot audit target unreachable (region us-east-1, endpoint http://127.0.0.1:9): the endpoint cannot "
+                "be reached: check flowlogs_endpoint_url") in out
+        assert ("flowlogs_audit_destination: flowlogs_audit_remediate needs the name of the flowlogs_destinations "
+                "entry the remediation flow logs deliver to (the inventory defines none: add one first)") in out
+        recap = dict(re.findall(r"^(\S+)\s+: ok=\d+\s+changed=\d+\s+unreachable=\d+\s+failed=(\d+)",
+                                proc.stdout, re.M))
+        assert recap == {"ls-us-east-1": "0", "ls-eu-west-1": "0", "unreachable": "1", "no-destination": "1"}
+
+        result = json.loads(report.read_text())
+        assert sorted(result["targets"]) == ["ls-eu-west-1", "ls-us-east-1"]
+        assert [e["target"] for e in result["errors"]] == ["unreachable"]
+        regions = dict((row["region"], row) for row in result["coverage"])
+        assert sorted(regions) == ["eu-west-1", "us-east-1"]
+        for row in regions.values():
+            assert row["account_id"] == "000000000000" and row["vpcs"] >= 1
+            assert row["percent"] == round(100.0 * row["covered"] / row["vpcs"], 1)
+        missing = dict((v["vpc_id"], v) for v in result["noncompliant_vpcs"])
+        assert missing[vpcs["us-east-1"]]["name"] == "audit-us-east-1-" + suffix
+        assert missing[vpcs["us-east-1"]]["reasons"] == ["flow log {0} cannot deliver to /flowlogs-pb-missing/{1}: "
+                                                         "Access error".format(failed["FlowLogIds"][0], suffix)]
+        assert vpcs["eu-west-1"] not in missing
+        assert [(f["flow_log_id"], f["error"]) for f in result["failed_flow_logs"]
+                if f["resource_id"] == vpcs["us-east-1"]] == [(failed["FlowLogIds"][0], "Access error")]
+        assert [(f["flow_log_id"], f["region"], f["marker"]) for f in result["telemetry_flow_logs"]
+                if f["resource_id"] == vpcs["eu-west-1"]] == [(ruled["FlowLogIds"][0], "eu-west-1", rule)]
+        table = (tmp_path / "audit.txt").read_text()
+        assert table == result["table"] + "\n"
+        assert "audit-us-east-1-" + suffix in table and "Access error" in table and rule in table
+        assert "Targets that could not be read:" in table
+        # The same table is printed once, not per target.
+        assert proc.stdout.count("VPC flow log audit: ") == 1
     finally:
-        ec2.delete_flow_logs(FlowLogIds=created["FlowLogIds"])
-        ec2.delete_vpc(VpcId=vpc)
+        east.delete_flow_logs(FlowLogIds=failed["FlowLogIds"])
+        west.delete_flow_logs(FlowLogIds=ruled["FlowLogIds"])
+        for region, ec2 in (("us-east-1", east), ("eu-west-1", west)):
+            ec2.delete_vpc(VpcId=vpcs[region])
+        aws("s3").delete_bucket(Bucket="audit-" + suffix)
 
 
 def _policy(aws, bucket):
@@ -266,11 +320,22 @@ def test_weak_settings_warn_naming_the_control_and_teardown_of_nothing_says_so(d
                  "flowlogs_flow_logs[0].traffic_type: ACCEPT", "EC2.6",
                  "flowlogs_flow_logs[0].reject_alarm: the REJECT alarm has no action", "CloudWatch.15"):
         assert text in out, text
+    # An ACCEPT-only flow log records no rejected flows: those saved queries would return nothing, so
+    # they are not saved, and the run says so at normal verbosity.
+    assert ("Not saved: rejected_traffic: the flow log captures only ACCEPT traffic, so a query of REJECT records "
+            "returns nothing; rejected_by_source: the flow log captures only ACCEPT traffic") in out
+    folder = "flowlogs/flowlogs-pb/%s/accepts/" % suffix
+    saved = [d["name"] for d in aws("logs").describe_query_definitions(queryDefinitionNamePrefix=folder)["queryDefinitions"]]
+    assert saved and folder + "Top talkers by bytes" in saved
+    assert not [name for name in saved if "Rejected" in name], saved
     nothing = {"flowlogs_name": "flowlogs-nothing-" + suffix, "flowlogs_demo_vpc": {"enabled": False},
                "flowlogs_destinations": [], "flowlogs_flow_logs": [], "flowlogs_delivery_role": {"create": False}}
+    built = run_playbook("flowlogs.aws.enable", nothing, "-i", INVENTORY)
+    assert built.returncode == 0, built.stdout[-3000:]
+    assert "The inventory describes nothing (no destination, no flow log, no demo VPC): nothing to build" in built.stdout
     empty = run_playbook("flowlogs.aws.teardown", nothing, "-i", INVENTORY)
     assert empty.returncode == 0, empty.stdout[-3000:]
-    assert "The inventory describes nothing" in empty.stdout
+    assert "The inventory describes nothing (no destination, no flow log, no demo VPC): nothing to remove" in empty.stdout
 
 
 def _regional(aws, service, region):

@@ -6,6 +6,7 @@ from ansible.errors import AnsibleFilterError
 
 from ansible_collections.flowlogs.aws.plugins.filter.flow_log_definition import FilterModule
 from ansible_collections.flowlogs.aws.plugins.filter.flow_log_definition import flow_log_definition_problems
+from ansible_collections.flowlogs.aws.plugins.filter.flow_log_definition import flow_logs_definitions_problems
 
 ROLE = "arn:aws:iam::123456789012:role/vpc-flow-logs-delivery"
 S3 = {"name": "s3", "log_destination_type": "s3", "log_destination": "arn:aws:s3:::flow-logs/prod/"}
@@ -47,4 +48,37 @@ def test_role_tags_and_tag_field_specifications_are_checked_with_the_definition(
 def test_a_definition_must_be_a_dict():
     with pytest.raises(AnsibleFilterError):
         flow_log_definition_problems(["not", "a", "dict"])
-    assert FilterModule().filters() == {"flow_log_definition_problems": flow_log_definition_problems}
+    assert FilterModule().filters()["flow_log_definition_problems"] is flow_log_definition_problems
+
+
+def test_definitions_are_checked_together_each_problem_naming_its_definition_and_input():
+    vpc = ["vpc-0123456789abcdef0"]
+    definitions = [
+        dict(S3, resource_ids=vpc),
+        dict(S3, resource_ids=vpc),                                   # same name
+        {"name": "nothing", "log_group_name": "/flow", "deliver_logs_permission_arn": ROLE},
+        {"name": "attach", "resource_type": "TransitGatewayAttachment", "resource_filters": {},
+         "log_destination_type": "s3", "log_destination": "arn:aws:s3:::flow-logs"},
+        {"name": "cw", "resource_ids": vpc, "log_group_name": "/flow"},
+    ]
+    problems = flow_logs_definitions_problems(definitions, filter_types=["VPC", "Subnet"])
+    assert problems == [
+        "flow_logs_definitions[1].name: 's3' is also the name of flow_logs_definitions[0]; names must be unique",
+        "flow_logs_definitions[2] (nothing): needs resource_ids or resource_filters (which VPC to log)",
+        "flow_logs_definitions[3].resource_filters: cannot find resources of type TransitGatewayAttachment; "
+        "give resource_ids",
+        "flow_logs_definitions[4] (cw): log_destination_type cloud-watch-logs needs deliver_logs_permission_arn "
+        "(the IAM role VPC Flow Logs assumes)",
+    ]
+
+
+def test_removal_needs_only_what_identifies_the_flow_logs():
+    vpc = ["vpc-0123456789abcdef0"]
+    removal = [{"name": "cw", "resource_ids": vpc, "log_group_name": "/flow"},
+               {"name": "s3", "resource_filters": {"tag:env": "prod"}, "log_destination_type": "s3",
+                "log_destination": "arn:aws:s3:::flow-logs/prod/"}]
+    assert flow_logs_definitions_problems(removal, state="absent", filter_types=["VPC"]) == []
+    # Without its destination an S3 flow log is not identified: that one input is named.
+    assert flow_logs_definitions_problems([{"name": "s3", "resource_ids": vpc, "log_destination_type": "s3"}],
+                                          state="absent") == [
+        "flow_logs_definitions[0] (s3): log_destination_type s3 needs log_destination (arn:aws:s3:::BUCKET[/PREFIX/])"]

@@ -380,3 +380,25 @@ def test_any_format(fields, with_action):
     specs = [{"resource_type": kind, "tag_keys": ["a", "b"]}
              for kind in ("instance", "network-interface", "auto-scaling-group")]
     assert parse_format(log_format, specs) == fields
+
+
+@pytest.mark.parametrize("traffic_type, left_out", [
+    ("ACCEPT", ["rejected_traffic", "rejected_by_source"]),
+    ("REJECT", []),  # no Insights query keeps only accepted records
+    ("ALL", []),
+    (None, []),
+])
+def test_queries_that_can_only_return_nothing_for_the_traffic_type_are_skipped(traffic_type, left_out):
+    result = insights_queries(None, traffic_type=traffic_type)
+    # The default format lacks some queries' fields: those are skipped for that reason, with the fields named.
+    by_traffic = [s for s in result["skipped"] if not s["missing_fields"]]
+    assert [s["key"] for s in by_traffic] == left_out
+    for skip in by_traffic:
+        assert skip["missing_fields"] == []
+        assert skip["reason"] == "the flow log captures only ACCEPT traffic, so a query of REJECT records returns nothing"
+    assert not set(left_out) & set(q["key"] for q in result["queries"])
+
+
+def test_a_bad_traffic_type_is_refused():
+    with pytest.raises(FlowLogInsightsError, match="traffic_type must be one of ACCEPT, REJECT, ALL, got 'all'"):
+        insights_queries(None, traffic_type="all")

@@ -317,3 +317,30 @@ def test_queries_match_the_table_the_module_builds(layout):
     for query in generate_queries(FORMATS["v5"], "db", "t", file_format, hive, per_hour)["queries"]:
         refs, aliases, _unquoted = column_references(query["query_string"])
         assert set(refs) - aliases <= names
+
+
+@pytest.mark.parametrize("traffic_type, left_out", [
+    ("REJECT", ["accepted_traffic"]),
+    ("ACCEPT", ["rejected_tcp_traffic", "rejected_traffic"]),
+    ("ALL", []),
+    (None, []),
+])
+def test_queries_that_can_only_return_nothing_for_the_traffic_type_are_skipped_with_the_reason(traffic_type, left_out):
+    result = generate_queries(DEFAULT_FORMAT, "flowlogs", "vpc", traffic_type=traffic_type)
+    # The default format lacks some queries' fields: those are skipped for that reason, with the fields named.
+    by_traffic = [s for s in result["skipped"] if not s["missing_fields"]]
+    assert [s["key"] for s in by_traffic] == left_out
+    for skip in by_traffic:
+        assert skip["missing_fields"] == [] and skip["reason"] == (
+            "the flow log captures only %s traffic, so a query of %s records returns nothing"
+            % (traffic_type, "ACCEPT" if traffic_type == "REJECT" else "REJECT"))
+    assert not set(left_out) & set(s["key"] for s in result["queries"])
+
+
+def test_a_query_skipped_for_missing_fields_says_which_and_a_bad_traffic_type_is_refused():
+    [skip] = generate_queries("${srcaddr} ${bytes} ${action}", "flowlogs", "vpc",
+                              include=["top_talkers_by_packets"])["skipped"]
+    assert skip["reason"] == "the format has no ${packets}"
+    with pytest.raises(FlowLogQueryError) as error:
+        generate_queries(DEFAULT_FORMAT, "flowlogs", "vpc", traffic_type="reject")
+    assert error.value.problems == ["traffic_type must be one of ACCEPT, REJECT, ALL, got 'reject'"]

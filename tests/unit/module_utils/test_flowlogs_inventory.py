@@ -1,12 +1,10 @@
-"""The whole-inventory checks, derived values, weak-setting warnings, audit and teardown plan."""
+"""The whole-inventory checks, derived values, weak-setting warnings and teardown plan."""
 
 import copy
 
 import pytest
 
-from ansible_collections.flowlogs.aws.plugins.module_utils.flowlogs_inventory import audit
 from ansible_collections.flowlogs.aws.plugins.module_utils.flowlogs_inventory import check_inventory
-from ansible_collections.flowlogs.aws.plugins.module_utils.flowlogs_inventory import delivery_problem
 from ansible_collections.flowlogs.aws.plugins.module_utils.flowlogs_inventory import missing_resource_problems
 from ansible_collections.flowlogs.aws.plugins.module_utils.flowlogs_inventory import teardown_plan
 
@@ -197,28 +195,6 @@ def _flow_log(fid, vpc, traffic="ALL", status="ACTIVE", deliver="SUCCESS", error
     return flow_log
 
 
-def test_a_failed_delivery_does_not_count_and_says_why():
-    vpcs = [{"vpc_id": "vpc-1"}, {"vpc_id": "vpc-2"}, {"vpc_id": "vpc-3"}, {"vpc_id": "vpc-4"}]
-    result = audit(vpcs, [
-        _flow_log("fl-1", "vpc-1"),
-        _flow_log("fl-2", "vpc-2", deliver="FAILED", error="Access error"),
-        _flow_log("fl-3", "vpc-3", traffic="ACCEPT"),
-    ])
-    assert result["covered"] == ["vpc-1"]
-    assert [(f["vpc_id"], f["reasons"]) for f in result["findings"]] == [
-        ("vpc-2", ["flow log fl-2 cannot deliver to /g: Access error"]),
-        ("vpc-3", ["flow log fl-3 logs only ACCEPT traffic"]),
-        ("vpc-4", ["no flow log"]),
-    ]
-    assert result["findings"][0]["message"] == "vpc-2: flow log fl-2 cannot deliver to /g: Access error"
-
-
-def test_delivery_problem():
-    assert delivery_problem(_flow_log("fl-1", "vpc-1")) == ""
-    assert delivery_problem(_flow_log("fl-1", "vpc-1", deliver="FAILED")) == (
-        "flow log fl-1 cannot deliver to /g: DeliverLogsStatus is FAILED (no error message)")
-
-
 def test_teardown_removes_only_marked_flow_logs_and_keeps_destinations_others_use():
     marked = {"managed-by": "flowlogs.aws"}
     flow_logs = [
@@ -234,6 +210,15 @@ def test_teardown_removes_only_marked_flow_logs_and_keeps_destinations_others_us
     assert list(plan["keep"]) == ["cloudwatch"] and "fl-foreign" in plan["keep"]["cloudwatch"]
     adopted = teardown_plan(flow_logs, destinations, adopt=True)
     assert adopted == {"remove": ["fl-ours", "fl-foreign", "fl-s3"], "keep": {}}
+
+
+def test_teardown_never_removes_a_telemetry_rules_flow_log_even_with_adopt():
+    rule = "arn:aws:observabilityadmin:us-east-1:123456789012:telemetry-rule/vpc-flow-logs"
+    flow_logs = [_flow_log("fl-rule", "vpc-1", tags={"rule": rule}), _flow_log("fl-foreign", "vpc-2")]
+    plan = teardown_plan(flow_logs, [dict(CWL, log_group_name="/g")], adopt=True)
+    assert plan["remove"] == ["fl-foreign"]
+    assert plan["keep"] == {"cloudwatch": "still the destination of flow logs fl-rule, which a CloudWatch telemetry "
+                                          "rule manages (never removed here)"}
 
 
 @pytest.mark.parametrize("retention", [1096, 2192, 2557, 2922, 3288, 3653, 0])
