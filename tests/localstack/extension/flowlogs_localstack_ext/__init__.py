@@ -13,7 +13,10 @@ catalogue and most of Athena's bookkeeping, so this package:
   so that DestinationOptions, DeliverCrossAccountRole and TagFieldSpecifications
   round-trip, and (with ``flow_log_rules``) CreateFlowLogs refuses what AWS refuses;
 * ``logs``: CloudWatch Logs query definitions, and metric filters replaced by name;
-* ``kms``: KMS CreateKey on Python 3.11.
+* ``kms``: KMS CreateKey on Python 3.11;
+* ``providers``/``account``: Organizations through moto, and Account Management
+  ListRegions, for the organization inventory plugin;
+* ``sts``: AssumeRole refuses a role that does not exist or does not trust the caller.
 
 This is test infrastructure only.  The collection's roles, modules and plugins
 never import it and do not depend on it; on real AWS none of it is needed.
