@@ -103,7 +103,7 @@ EXAMPLES = r"""
 # org.aws_org.yml: every ACTIVE member account of the organization, in two regions
 plugin: flowlogs.aws.organization
 regions: [us-east-1, eu-west-1]
-
+---
 # workloads.aws_org.yml: the accounts under one OU (nested OUs too), in every region each
 # account has enabled, except one account; the role is assumed with an external id
 plugin: flowlogs.aws.organization
@@ -119,7 +119,7 @@ cache: true
 cache_plugin: ansible.builtin.jsonfile
 cache_connection: ~/.cache/flowlogs-org
 cache_timeout: 3600
-
+---
 # From a management-account profile, reading the organization through a delegated role
 plugin: flowlogs.aws.organization
 profile: org-admin
