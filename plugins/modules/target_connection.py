@@ -24,7 +24,7 @@ description:
     before any call.
   - A role that cannot be assumed fails this target only, with a message naming the account and the role; Ansible
     goes on with the other targets, and the playbooks end by listing the targets that failed.
-  - It is an action plugin and runs on the controller only. Its result is hidden (C(no_log)): the fact holds credentials.
+  - It is an action plugin and runs on the controller only. Its result is hidden (C(no_log)) because the fact holds credentials.
 author:
   - flowlogs.aws maintainers (@flowlogs)
 options:
