@@ -4,8 +4,10 @@
 
 Runs on the controller as the first task of every playbook of the collection. It reads the
 target's ``flowlogs_*`` connection variables, checks them (plugins/module_utils/target_connection.py,
-unit-tested) before any AWS call, assumes the target's role when one is given, and sets the fact
-``flowlogs_connection`` that the playbooks' module_defaults hand to every module of the target.
+unit-tested) before any AWS call, assumes the target's role when one is given, and returns the
+connection options (``connection``) that the playbooks register and hand, through module_defaults,
+to every module of the target. A registered result, not a fact: facts go to the fact cache when one
+is configured, and these hold temporary credentials.
 A role that cannot be assumed fails this target only; Ansible goes on with the others.
 """
 
@@ -28,9 +30,7 @@ from ansible_collections.flowlogs.aws.plugins.module_utils.target_connection imp
 from ansible_collections.flowlogs.aws.plugins.module_utils.target_connection import check_connection
 from ansible_collections.flowlogs.aws.plugins.module_utils.target_connection import role_account
 
-ARGUMENT_SPEC = dict(
-    fact_name=dict(type="str", default="flowlogs_connection"),
-)
+ARGUMENT_SPEC = dict()
 
 
 def call_assume_role(connection, request):
@@ -61,7 +61,7 @@ class ActionModule(ActionBase):
         result = super(ActionModule, self).run(tmp, task_vars)
         del tmp
         task_vars = task_vars or {}
-        unused, args = self.validate_argument_spec(argument_spec=ARGUMENT_SPEC)
+        self.validate_argument_spec(argument_spec=ARGUMENT_SPEC)
         result["changed"] = False
         host = task_vars.get("inventory_hostname", "?")
         source = task_vars.get("inventory_file")
@@ -98,7 +98,7 @@ class ActionModule(ActionBase):
             result["account_id"] = role_account(request["RoleArn"])
             result["role_arn"] = request["RoleArn"]
         result["region"] = connection["region"]
-        result["ansible_facts"] = {args["fact_name"]: connection}
-        # The fact holds credentials: keep them out of the output and the logs.
+        result["connection"] = connection
+        # The result holds credentials: keep them out of the output and the logs.
         result["_ansible_no_log"] = True
         return result

@@ -9,9 +9,12 @@ short_description: Connect one flowlogs.aws target, assuming its role when it ha
 version_added: 0.2.0
 description:
   - The first task of every playbook of the collection (site, enable, audit, teardown). It reads the target's
-    connection variables from the inventory, checks them before any AWS call, and sets the fact
-    C(flowlogs_connection) (region, endpoint and credentials) that the playbooks' C(module_defaults) hand to every
-    amazon.aws, community.aws and flowlogs.aws module of the target. The connection settings are defined here only.
+    connection variables from the inventory, checks them before any AWS call, and returns the connection options
+    (region, endpoint and credentials) that the playbooks register as C(flowlogs_target) and hand, through
+    C(module_defaults), to every amazon.aws, community.aws and flowlogs.aws module of the target. The connection
+    settings are defined here only.
+  - It returns a result to register rather than setting a fact, because facts are written to the fact cache when
+    one is configured, and the options hold temporary credentials.
   - The variables, all optional, are those of the C(flowlogs.aws.flowlogs) role (C(ansible-doc -t role flowlogs.aws.flowlogs)), namely
     C(flowlogs_region) (else the C(AWS_REGION) environment variable, else C(AWS_DEFAULT_REGION), else V(us-east-1)),
     C(flowlogs_endpoint_url), C(flowlogs_profile), C(flowlogs_access_key) and C(flowlogs_secret_key), and
@@ -24,14 +27,10 @@ description:
     before any call.
   - A role that cannot be assumed fails this target only, with a message naming the account and the role; Ansible
     goes on with the other targets, and the playbooks end by listing the targets that failed.
-  - It is an action plugin and runs on the controller only. Its result is hidden (C(no_log)) because the fact holds credentials.
+  - It is an action plugin and runs on the controller only. Its result is hidden (C(no_log)) because it holds credentials.
 author:
   - flowlogs.aws maintainers (@flowlogs)
-options:
-  fact_name:
-    description: The name of the fact that receives the connection options.
-    type: str
-    default: flowlogs_connection
+options: {}
 notes:
   - Needs C(sts:AssumeRole) on the role for the identity running the playbook, and a trust policy in the role that
     allows that identity (for an organization member account, the C(OrganizationAccountAccessRole) created by AWS
@@ -51,29 +50,27 @@ EXAMPLES = r"""
   hosts: all
   gather_facts: false
   module_defaults:
-    group/amazon.aws.aws: "{{ flowlogs_connection }}"
-    group/flowlogs.aws.aws: "{{ flowlogs_connection }}"
-    group/community.aws.aws: "{{ flowlogs_connection }}"
+    group/amazon.aws.aws: "{{ flowlogs_target.connection }}"
+    group/flowlogs.aws.aws: "{{ flowlogs_target.connection }}"
+    group/community.aws.aws: "{{ flowlogs_target.connection }}"
   pre_tasks:
     - name: Connect to the target
       flowlogs.aws.target_connection:
+      register: flowlogs_target
   tasks:
     - name: List the flow logs of the target's account and region
       flowlogs.aws.ec2_vpc_flow_log_info:
 """
 
 RETURN = r"""
-ansible_facts:
-  description: The connection options, under O(fact_name).
+connection:
+  description:
+    - The connection options, for C(module_defaults).
+    - C(region), and C(endpoint_url), C(profile), C(access_key), C(secret_key) when the inventory gives them; with
+      an assumed role C(access_key), C(secret_key) and C(session_token) are the role's temporary credentials.
   returned: success
   type: dict
-  contains:
-    flowlogs_connection:
-      description:
-        - C(region), and C(endpoint_url), C(profile), C(access_key), C(secret_key) when the inventory gives them; with
-          an assumed role C(access_key), C(secret_key) and C(session_token) are the role's temporary credentials.
-      type: dict
-      sample: {region: eu-west-1}
+  sample: {region: eu-west-1}
 region:
   description: The region of the target.
   returned: success
@@ -96,7 +93,7 @@ from ansible.module_utils.basic import AnsibleModule
 
 def main():
     module = AnsibleModule(
-        argument_spec=dict(fact_name=dict(type="str", default="flowlogs_connection")),
+        argument_spec=dict(),
         supports_check_mode=True,
     )
     module.fail_json(msg="flowlogs.aws.target_connection runs on the controller through its action plugin")
