@@ -5,7 +5,7 @@ prod-b, dev-a, a sandbox account without OrganizationAccountAccessRole and a clo
 in the OUs Security, Workloads/Prod, Workloads/Dev and Sandbox) is built once for the module.
 Organizations is served by moto and STS AssumeRole is as strict as AWS through the test
 extension (tests/localstack/extension). Each ansible-inventory call costs a few seconds and
-the playbook run about 25: the filters and bad inputs are also unit-tested
+the playbook run about 25 (about 80 s in all here): the filters and bad inputs are also unit-tested
 (tests/unit/plugins/test_organization_inventory.py); here they are proven end to end once.
 """
 
@@ -105,39 +105,43 @@ def test_every_active_member_account_and_region_is_a_target(tmp_path, org):
     assert graph.stdout.startswith("@ou_workloads:\n  |--@ou_workloads_prod:\n") and "\n  |  |--%s\n" % host in graph.stdout
 
 
-@pytest.mark.parametrize("case", ["ou-and-exclude", "include", "not-recursive", "regions-enabled", "template"])
-def test_filters(tmp_path, org, case):
-    options, expected = {
-        "ou-and-exclude": ({"organizational_units": [org["ous"]["Workloads"]], "exclude_accounts": [org["accounts"]["prod-b"]]},
-                           _names(org, "prod-a", "dev-a")),
-        "include": ({"include_accounts": [org["accounts"]["log-archive"]], "regions": ["eu-west-1"]},
-                    _names(org, "log-archive", regions=["eu-west-1"])),
-        "not-recursive": ({"organizational_units": [org["ous"]["Workloads"], org["ous"]["Security"]], "recursive": False},
-                          _names(org, "log-archive")),
+def test_filters(tmp_path, org):
+    """Five inventory files in one directory, read by one ansible-inventory call (CI time): each
+    names its hosts with its own prefix."""
+    cases = {
+        "ou-and-exclude": {"organizational_units": [org["ous"]["Workloads"]], "exclude_accounts": [org["accounts"]["prod-b"]]},
+        "include": {"include_accounts": [org["accounts"]["log-archive"]], "regions": ["eu-west-1"]},
+        "not-recursive": {"organizational_units": [org["ous"]["Workloads"], org["ous"]["Security"]], "recursive": False},
         # No regions: every region enabled in the account (account:ListRegions), opt-in regions excluded.
-        "regions-enabled": ({"include_accounts": [org["accounts"]["dev-a"]], "regions": []}, None),
-        "template": ({"include_accounts": [org["accounts"]["dev-a"]], "regions": ["us-east-1"],
-                      "hostname_template": "{account_name}-{region}-{account_id}",
-                      "role_arn_template": "arn:{partition}:iam::{account_id}:role/flowlogs/admin"}, None),
-    }[case]
-    listing = _list(_inventory(tmp_path, org, **options))
-    hosts = _hosts(listing, "flowlogs_organization")
-    if case == "regions-enabled":
-        regions = sorted(host.split("-", 1)[1] for host in hosts)
-        assert "us-east-1" in regions and "eu-west-1" in regions and "af-south-1" not in regions
-        assert len(regions) > 10
-    elif case == "template":
-        host = "dev-a-us-east-1-%s" % org["accounts"]["dev-a"]
-        assert hosts == [host]
-        assert listing["_meta"]["hostvars"][host]["flowlogs_assume_role_arn"] == (
-            "arn:aws:iam::%s:role/flowlogs/admin" % org["accounts"]["dev-a"])
-    else:
-        assert hosts == expected
+        "enabled": {"include_accounts": [org["accounts"]["dev-a"]], "regions": []},
+        "template": {"include_accounts": [org["accounts"]["dev-a"]], "regions": ["us-east-1"],
+                     "hostname_template": "template-{account_name}-{region}-{account_id}",
+                     "role_arn_template": "arn:{partition}:iam::{account_id}:role/flowlogs/admin"},
+    }
+    for case, options in cases.items():
+        options.setdefault("hostname_template", case + "_{account_id}-{region}")
+        _inventory(tmp_path, org, name=case, **options)
+    hosts = _hosts(_list(str(tmp_path)), "flowlogs_organization")
+
+    def of(case):
+        return sorted(host.split("_", 1)[1] for host in hosts if host.startswith(case + "_"))
+
+    assert of("ou-and-exclude") == _names(org, "prod-a", "dev-a")
+    assert of("include") == _names(org, "log-archive", regions=["eu-west-1"])
+    assert of("not-recursive") == _names(org, "log-archive")
+    regions = sorted(host.split("-", 1)[1] for host in of("enabled"))
+    assert "us-east-1" in regions and "eu-west-1" in regions and "af-south-1" not in regions
+    assert len(regions) > 10
+    template_host = "template-dev-a-us-east-1-%s" % org["accounts"]["dev-a"]
+    assert template_host in hosts
+    listing = _list(str(tmp_path / "template.aws_org.yml"))
+    assert listing["_meta"]["hostvars"][template_host]["flowlogs_assume_role_arn"] == (
+        "arn:aws:iam::%s:role/flowlogs/admin" % org["accounts"]["dev-a"])
 
 
-@pytest.mark.parametrize("case", ["unknown-ou", "foreign-account", "closed-account", "region-not-enabled", "role-template"])
-def test_bad_input_is_a_clear_error(tmp_path, org, case):
-    options, message = {
+def test_bad_input_is_a_clear_error(tmp_path, org):
+    """Each bad file fails alone with its message; one ansible-inventory call reads them all (CI time)."""
+    cases = {
         "unknown-ou": ({"organizational_units": ["ou-zzzz-zzzzzzzz"]},
                        "organizational_units[0]: ou-zzzz-zzzzzzzz is not an OU or root of organization"),
         "foreign-account": ({"exclude_accounts": ["999999999999"]},
@@ -148,10 +152,21 @@ def test_bad_input_is_a_clear_error(tmp_path, org, case):
                                "regions[1]: af-south-1 is not enabled in account(s) %s" % org["accounts"]["log-archive"]),
         "role-template": ({"role_arn_template": "arn:aws:iam::123456789012:role/OrganizationAccountAccessRole"},
                           "role_arn_template: 'arn:aws:iam::123456789012:role/OrganizationAccountAccessRole' must contain {account_id}"),
-    }[case]
-    run = _ansible_inventory(_inventory(tmp_path, org, **options), "--list")
-    assert run.returncode != 0
-    assert message in " ".join(run.stderr.split()), run.stderr
+    }
+    for case, (options, _message) in cases.items():
+        _inventory(tmp_path, org, name=case, **options)
+    env = _env()
+    del env["ANSIBLE_INVENTORY_ANY_UNPARSED_IS_FAILED"], env["ANSIBLE_INVENTORY_UNPARSED_FAILED"]
+    run = subprocess.run(["ansible-inventory", "-i", str(tmp_path), "--list"], cwd=ROOT, env=env, stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE, universal_newlines=True, timeout=300, check=False)
+    errors = " ".join(run.stderr.split())
+    for case, (_options, message) in cases.items():
+        assert str(tmp_path / (case + ".aws_org.yml")) in errors, errors
+        assert message in errors, errors
+    # No file made a host.
+    assert _hosts(_plain(json.loads(run.stdout)), "flowlogs_organization") == []
+    # And with the usual setting, a bad file fails the command.
+    assert _ansible_inventory(str(tmp_path / "unknown-ou.aws_org.yml"), "--list").returncode != 0
 
 
 def test_a_target_whose_role_cannot_be_assumed_fails_alone(tmp_path, org):
