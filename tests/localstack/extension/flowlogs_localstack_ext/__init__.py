@@ -16,6 +16,9 @@ catalogue and most of Athena's bookkeeping, so this package:
 * ``kms``: KMS CreateKey on Python 3.11;
 * ``firehose``: Amazon Data Firehose on Python 3.11, as strict as AWS for what the
   collection calls (with ``flow_logs``: CreateFlowLogs needs the stream to exist).
+* ``providers``/``account``: Organizations through moto, and Account Management
+  ListRegions, for the organization inventory plugin;
+* ``sts``: AssumeRole refuses a role that does not exist or does not trust the caller.
 
 This is test infrastructure only.  The collection's roles, modules and plugins
 never import it and do not depend on it; on real AWS none of it is needed.
