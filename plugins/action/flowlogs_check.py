@@ -35,22 +35,43 @@ def _default_region():
     return os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or "us-east-1"
 
 
-def inventory_hosts(task_vars):
-    """Every inventory host's flowlogs variables (templated), and problems reading them."""
+def inventory_hosts(task_vars, inventory):
+    """Every inventory host's flowlogs variables (templated), and the hosts that cannot be read.
+
+    This host's come from the role's own description (inventory), which has the role's
+    defaults: hostvars has only inventory and fact variables, so a value built on a role
+    default (a bucket name with {{ flowlogs_region }}, say) cannot be templated there. Another
+    host whose variables cannot be read is reported only when a destination here names it.
+    """
     hostvars = task_vars.get("hostvars") or {}
+    current = task_vars.get("inventory_hostname")
     names = (task_vars.get("groups") or {}).get("all") or list(hostvars)
-    hosts, problems = {}, []
+    hosts, unreadable = {}, {}
     for name in names:
         values = {}
+        if name == current:
+            values = dict((key, inventory[key]) for key in HOST_VARIABLES if key in inventory)
+            if task_vars.get("flowlogs_central_in_use") is not None:
+                values["flowlogs_central_in_use"] = task_vars["flowlogs_central_in_use"]
+            hosts[name] = values
+            continue
         try:
             variables = hostvars[name]
             for key in HOST_VARIABLES:
                 if key in variables:
                     values[key] = variables[key]
         except Exception as error:  # an undefined variable in another host's inventory, for example
-            problems.append("{0}: its flowlogs variables cannot be read: {1}".format(name, error))
+            unreadable[name] = str(error)
         hosts[name] = values
-    return hosts, problems
+    return hosts, unreadable
+
+
+def unreadable_problems(inventory, unreadable):
+    """The hosts that cannot be read and that a destination of this host names (central: HOST)."""
+    named = set(dest.get("central") for dest in inventory.get("flowlogs_destinations") or []
+                if isinstance(dest, dict) and dest.get("central"))
+    return ["{0}: its flowlogs variables cannot be read: {1}".format(name, unreadable[name])
+            for name in sorted(named & set(unreadable))]
 
 
 class ActionModule(ActionBase):
@@ -70,7 +91,8 @@ class ActionModule(ActionBase):
                                                  args["skip_demo"])
             result["problems"] = problems
         else:
-            hosts, problems = inventory_hosts(task_vars or {})
+            hosts, unreadable = inventory_hosts(task_vars or {}, args["inventory"])
+            problems = unreadable_problems(args["inventory"], unreadable)
             checked = check_inventory(args["inventory"], args["skip_demo"], hosts, (task_vars or {}).get("inventory_hostname"),
                                       _default_region(), (task_vars or {}).get("ansible_play_hosts"))
             problems = problems + checked["problems"]
