@@ -544,22 +544,25 @@ def kms_key_policy_statements(account_ids, regions=None, log_group_arns=None, s3
     _raise(problems)
 
     statements = []
-    if s3_delivery and organization:
-        source_arns = ["arn:{0}:logs:{1}:*:*".format(partition, region) for region in region_list]
-        statements.append(
-            {
-                "Sid": "Allow Logs Delivery to use the key",
-                "Effect": "Allow",
-                "Principal": {"Service": [LOG_DELIVERY_PRINCIPAL]},
-                "Action": list(S3_DELIVERY_KMS_ACTIONS),
-                "Resource": "*",
-                "Condition": {
-                    "StringEquals": {"aws:SourceOrgID": organization},
-                    "ArnLike": {"aws:SourceArn": source_arns},
+    if s3_delivery:
+        if organization:
+            # Any account of the organization, in the inventory's regions.
+            condition = {
+                "StringEquals": {"aws:SourceOrgID": organization},
+                "ArnLike": {"aws:SourceArn": ["arn:{0}:logs:{1}:*:*".format(partition, region)
+                                              for region in region_list]},
+            }
+        else:
+            condition = {
+                "StringEquals": {"aws:SourceAccount": accounts},
+                "ArnLike": {
+                    "aws:SourceArn": [
+                        "arn:{0}:logs:{1}:{2}:*".format(partition, region, account)
+                        for account in accounts
+                        for region in region_list
+                    ]
                 },
             }
-        )
-    elif s3_delivery:
         statements.append(
             {
                 "Sid": "Allow Logs Delivery to use the key",
@@ -567,16 +570,7 @@ def kms_key_policy_statements(account_ids, regions=None, log_group_arns=None, s3
                 "Principal": {"Service": [LOG_DELIVERY_PRINCIPAL]},
                 "Action": list(S3_DELIVERY_KMS_ACTIONS),
                 "Resource": "*",
-                "Condition": {
-                    "StringEquals": {"aws:SourceAccount": accounts},
-                    "ArnLike": {
-                        "aws:SourceArn": [
-                            "arn:{0}:logs:{1}:{2}:*".format(partition, region, account)
-                            for account in accounts
-                            for region in region_list
-                        ]
-                    },
-                },
+                "Condition": condition,
             }
         )
     group_regions = _unique_sorted(group["region"] for group in groups)
