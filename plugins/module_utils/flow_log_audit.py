@@ -176,6 +176,35 @@ def connection_message(target, region, error, endpoint_url=None):
     return "Cannot audit {0}: {1} ({2})".format(where, hint, error)
 
 
+# The table's sections of failed targets, by the kind of error.
+ERROR_HEADINGS = (("connection", "Targets that could not be read"),
+                  ("settings", "Targets audited but not remediated (their settings are wrong)"))
+
+
+def settings_message(target, region, problems):
+    """A target whose remediation settings are wrong: audited, not remediated, then failed."""
+    return "Cannot remediate target {0} (region {1}): {2}".format(target, region or "unknown", "; ".join(problems))
+
+
+def _first(seen, key):
+    """True the first time key is seen (and remembers it)."""
+    if key in seen:
+        return False
+    seen.add(key)
+    return True
+
+
+def _failures(errors):
+    """What each failed target's own failure says: a pointer to its errors in the table, which
+    holds them once."""
+    kinds = {}
+    for error in errors:
+        kinds.setdefault(error["target"], set()).add(error["kind"])
+    return dict((target, "The audit of {0} failed: see {1} in the report above".format(
+        target, " and ".join('"{0}"'.format(heading) for kind, heading in ERROR_HEADINGS if kind in kinds[target])))
+        for target in kinds)
+
+
 def _percent(covered, total):
     return round(100.0 * covered / total, 1) if total else None
 
@@ -187,30 +216,42 @@ def report(targets):
 
     targets: one dict per target, with ``target``, ``account_id``, ``region`` and either
     ``audit`` (what audit() returned) or ``error`` (the failed call's message; ``endpoint_url``
-    helps the message).
+    helps the message); ``problems`` (what remediation_problems() found) marks a target whose
+    remediation cannot run: it is audited, and listed among the failed targets.
+    Every error is in ``errors`` once, with its ``kind`` (``connection`` or ``settings``), so
+    the playbook prints it in the table only and fails the target with a pointer to it.
     """
-    rows, noncompliant, failed, telemetry, errors, per_target = {}, [], [], [], [], {}
+    rows, noncompliant, failed, telemetry, errors, per_target, seen = {}, [], [], [], [], {}, set()
     for entry in sorted(targets or [], key=lambda t: (str(t.get("account_id") or ""), str(t.get("region") or ""),
                                                       str(t.get("target")))):
         target, region = entry.get("target"), entry.get("region") or ""
         account = str(entry.get("account_id") or "")
         where = {"target": target, "account_id": account, "region": region}
+        if entry.get("problems"):
+            errors.append(dict(where, kind="settings", message=settings_message(target, region, entry["problems"])))
         if entry.get("error") is not None:
-            errors.append(dict(where, message=connection_message(target, region, entry["error"],
-                                                                 entry.get("endpoint_url"))))
+            errors.append(dict(where, kind="connection", message=connection_message(
+                target, region, entry["error"], entry.get("endpoint_url"))))
             continue
         result = entry.get("audit") or {}
         vpcs = result.get("vpcs") or []
         row = rows.setdefault((account, region), {"account_id": account, "region": region, "targets": [],
                                                   "vpcs": 0, "covered": 0})
         row["targets"].append(target)
-        row["vpcs"] += len(vpcs)
-        row["covered"] += len([v for v in vpcs if v.get("covered")])
+        # Two targets may reach the same account and region (two profiles, a repeated host):
+        # each VPC and flow log counts once, under the first target that read it.
+        new_vpcs = [v for v in vpcs if _first(seen, ("vpc", account, region, v["vpc_id"]))]
+        row["vpcs"] += len(new_vpcs)
+        row["covered"] += len([v for v in new_vpcs if v.get("covered")])
+        new_ids = set(v["vpc_id"] for v in new_vpcs)
         for finding in result.get("findings") or []:
-            noncompliant.append(dict(where, vpc_id=finding["vpc_id"], name=finding.get("name") or "",
-                                     reasons=finding["reasons"]))
-        failed.extend(dict(where, **f) for f in result.get("failed_flow_logs") or [])
-        telemetry.extend(dict(where, **f) for f in result.get("telemetry_flow_logs") or [])
+            if finding["vpc_id"] in new_ids:
+                noncompliant.append(dict(where, vpc_id=finding["vpc_id"], name=finding.get("name") or "",
+                                         reasons=finding["reasons"]))
+        failed.extend(dict(where, **f) for f in result.get("failed_flow_logs") or []
+                      if _first(seen, ("failed", account, region, f["flow_log_id"])))
+        telemetry.extend(dict(where, **f) for f in result.get("telemetry_flow_logs") or []
+                         if _first(seen, ("telemetry", account, region, f["flow_log_id"])))
         per_target[target] = dict(where, vpcs=[v["vpc_id"] for v in vpcs],
                                   noncompliant_vpcs=[f["vpc_id"] for f in result.get("findings") or []])
     coverage = []
@@ -219,13 +260,15 @@ def report(targets):
         row["noncompliant"] = row["vpcs"] - row["covered"]
         row["percent"] = _percent(row["covered"], row["vpcs"])
         coverage.append(row)
+    failed_targets = set(e["target"] for e in errors)
     total = sum(r["vpcs"] for r in coverage)
     covered = sum(r["covered"] for r in coverage)
     result = {
         "check": "VPC flow logs capturing rejected traffic, delivering (CIS AWS Foundations 3.7 / 4.7, "
                  "AWS Security Hub EC2.6, AWS Config vpc-flow-logs-enabled)",
-        "summary": {"targets": len(per_target) + len(errors), "targets_read": len(per_target),
-                    "targets_failed": len(errors), "vpcs": total, "covered": covered,
+        "summary": {"targets": len(set(per_target) | failed_targets), "targets_read": len(per_target),
+                    "targets_unreadable": len([e for e in errors if e["kind"] == "connection"]),
+                    "targets_failed": len(failed_targets), "vpcs": total, "covered": covered,
                     "noncompliant": total - covered, "percent": _percent(covered, total)},
         "coverage": coverage,
         "noncompliant_vpcs": noncompliant,
@@ -233,6 +276,7 @@ def report(targets):
         "telemetry_flow_logs": telemetry,
         "errors": errors,
         "targets": per_target,
+        "failures": _failures(errors),
     }
     result["table"] = table(result)
     return result
@@ -255,7 +299,8 @@ def table(result):
     summary = result["summary"]
     lines = ["VPC flow log audit: {0} of {1} VPCs covered ({2}) in {3} target(s){4}".format(
         summary["covered"], summary["vpcs"], _pct(summary["percent"]), summary["targets_read"],
-        ", {0} target(s) could not be read".format(summary["targets_failed"]) if summary["targets_failed"] else ""),
+        ", {0} target(s) could not be read".format(summary["targets_unreadable"])
+        if summary["targets_unreadable"] else ""),
         ""]
     lines += _grid(["ACCOUNT", "REGION", "VPCS", "COVERED", "MISSING", "COVERAGE"],
                    [[r["account_id"] or "-", r["region"], r["vpcs"], r["covered"], r["noncompliant"], _pct(r["percent"])]
@@ -275,6 +320,8 @@ def table(result):
         lines += _grid(["ACCOUNT", "REGION", "FLOW LOG", "RESOURCE", "TRAFFIC", "MARKER"],
                        [[f["account_id"] or "-", f["region"], f["flow_log_id"], f["resource_id"],
                          f["traffic_type"] or "-", f["marker"]] for f in result["telemetry_flow_logs"]])
-    if result["errors"]:
-        lines += ["", "Targets that could not be read:"] + ["- " + e["message"] for e in result["errors"]]
+    for kind, heading in ERROR_HEADINGS:
+        messages = ["- " + e["message"] for e in result["errors"] if e["kind"] == kind]
+        if messages:
+            lines += ["", heading + ":"] + messages
     return "\n".join(lines)

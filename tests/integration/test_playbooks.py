@@ -147,8 +147,9 @@ def test_two_region_inventory_builds_both_targets_idempotently_and_tears_down(aw
 def test_audit_writes_one_report_over_every_target(aws, tmp_path):
     """Two regions of the LocalStack account, a target whose endpoint cannot be reached and one
     whose remediation names no destination, in one run: one report (JSON and table) with every
-    readable target, the VPC names, a flow log whose delivery FAILED and one a CloudWatch
-    telemetry rule manages; the two bad targets fail with messages naming what to set."""
+    target, the VPC names, a flow log whose delivery FAILED and one a CloudWatch telemetry rule
+    manages; the two bad targets are in the report with messages naming what to set (each
+    printed once) and fail at the end pointing there; the one with bad settings is still audited."""
     suffix = uuid.uuid4().hex[:8]
     rule = "arn:aws:observabilityadmin:us-east-1:000000000000:telemetry-rule/vpc-" + suffix
     east, west = _regional(aws, "ec2", "us-east-1"), _regional(aws, "ec2", "eu-west-1")
@@ -182,17 +183,27 @@ def test_audit_writes_one_report_over_every_target(aws, tmp_path):
         proc = run_playbook("flowlogs.aws.audit", {"flowlogs_audit_report_path": str(report)}, "-i", str(inventory))
         assert proc.returncode != 0, proc.stdout[-3000:]
         out = re.sub(r"\s+", " ", proc.stdout)
-        assert ("Cannot audit target unreachable (region us-east-1, endpoint http://127.0.0.1:9): the endpoint cannot "
-                "be reached: check flowlogs_endpoint_url") in out
-        assert ("flowlogs_audit_destination: flowlogs_audit_remediate needs the name of the flowlogs_destinations "
-                "entry the remediation flow logs deliver to (the inventory defines none: add one first)") in out
+        unreachable = ("Cannot audit target unreachable (region us-east-1, endpoint http://127.0.0.1:9): the endpoint "
+                       "cannot be reached: check flowlogs_endpoint_url")
+        no_destination = ("Cannot remediate target no-destination (region us-east-1): flowlogs_audit_destination: "
+                          "flowlogs_audit_remediate needs the name of the flowlogs_destinations entry the remediation "
+                          "flow logs deliver to (the inventory defines none: add one first)")
+        # Each error once, in the printed table; the raw botocore error is not printed besides it.
+        assert out.count(unreachable) == 1 and out.count(no_destination) == 1, proc.stdout[-3000:]
+        assert out.count("Could not connect to the endpoint URL") == 1
+        assert ('The audit of unreachable failed: see "Targets that could not be read" in the report above' in out)
+        assert ('The audit of no-destination failed: see "Targets audited but not remediated (their settings are '
+                'wrong)" in the report above') in out
         recap = dict(re.findall(r"^(\S+)\s+: ok=\d+\s+changed=\d+\s+unreachable=\d+\s+failed=(\d+)",
                                 proc.stdout, re.M))
         assert recap == {"ls-us-east-1": "0", "ls-eu-west-1": "0", "unreachable": "1", "no-destination": "1"}
 
         result = json.loads(report.read_text())
-        assert sorted(result["targets"]) == ["ls-eu-west-1", "ls-us-east-1"]
-        assert [e["target"] for e in result["errors"]] == ["unreachable"]
+        assert sorted(result["targets"]) == ["ls-eu-west-1", "ls-us-east-1", "no-destination"]
+        assert sorted((e["target"], e["kind"]) for e in result["errors"]) == [
+            ("no-destination", "settings"), ("unreachable", "connection")]
+        assert sorted(result["failures"]) == ["no-destination", "unreachable"]
+        assert vpcs["us-east-1"] in result["targets"]["no-destination"]["noncompliant_vpcs"]
         regions = dict((row["region"], row) for row in result["coverage"])
         assert sorted(regions) == ["eu-west-1", "us-east-1"]
         for row in regions.values():
@@ -210,7 +221,7 @@ def test_audit_writes_one_report_over_every_target(aws, tmp_path):
         table = (tmp_path / "audit.txt").read_text()
         assert table == result["table"] + "\n"
         assert "audit-us-east-1-" + suffix in table and "Access error" in table and rule in table
-        assert "Targets that could not be read:" in table
+        assert "Targets that could not be read:" in table and "Targets audited but not remediated" in table
         # The same table is printed once, not per target.
         assert proc.stdout.count("VPC flow log audit: ") == 1
     finally:

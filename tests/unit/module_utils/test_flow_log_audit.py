@@ -95,8 +95,8 @@ def _two_targets():
 
 def test_the_report_covers_every_target_per_account_and_region():
     result = report(_two_targets())
-    assert result["summary"] == {"targets": 3, "targets_read": 2, "targets_failed": 1, "vpcs": 3, "covered": 2,
-                                 "noncompliant": 1, "percent": 66.7}
+    assert result["summary"] == {"targets": 3, "targets_read": 2, "targets_unreadable": 1, "targets_failed": 1,
+                                 "vpcs": 3, "covered": 2, "noncompliant": 1, "percent": 66.7}
     assert [(r["account_id"], r["region"], r["vpcs"], r["covered"], r["percent"]) for r in result["coverage"]] == [
         ("111111111111", "eu-west-1", 1, 1, 100.0), ("111111111111", "us-east-1", 2, 1, 50.0)]
     assert result["noncompliant_vpcs"] == [{
@@ -107,7 +107,29 @@ def test_the_report_covers_every_target_per_account_and_region():
     assert result["targets"]["prod-eu-west-1"]["vpcs"] == ["vpc-9"]
     assert result["targets"]["prod-us-east-1"]["noncompliant_vpcs"] == ["vpc-2"]
     [error] = result["errors"]
-    assert error["target"] == "dev-us-east-1" and "flowlogs_profile" in error["message"]
+    assert error["target"] == "dev-us-east-1" and error["kind"] == "connection"
+    assert "flowlogs_profile" in error["message"]
+
+
+def test_a_target_whose_remediation_settings_are_wrong_is_audited_and_listed_as_failed():
+    targets = _two_targets()
+    problem = remediation_problems(True, None, [])[0]
+    targets[1]["problems"] = [problem]
+    result = report(targets)
+    # Still audited: its VPC counts in the coverage, and it has its entry among the targets read.
+    assert result["targets"]["prod-eu-west-1"]["vpcs"] == ["vpc-9"]
+    assert result["summary"]["targets"] == 3 and result["summary"]["targets_failed"] == 2
+    assert result["summary"]["targets_unreadable"] == 1 and result["summary"]["vpcs"] == 3
+    assert [(e["target"], e["kind"]) for e in result["errors"]] == [
+        ("prod-eu-west-1", "settings"), ("dev-us-east-1", "connection")]
+    settings = result["errors"][0]["message"]
+    assert settings == "Cannot remediate target prod-eu-west-1 (region eu-west-1): " + problem
+    lines = result["table"].splitlines()
+    assert lines[0].endswith(", 1 target(s) could not be read")
+    heading = lines.index("Targets audited but not remediated (their settings are wrong):")
+    assert lines[heading + 1] == "- " + settings
+    # Each error is in the table once.
+    assert result["table"].count(problem) == 1
 
 
 def test_the_table_is_readable_and_names_every_list():
@@ -153,3 +175,17 @@ def test_remediation_needs_an_existing_destination():
     assert remediation_problems(True, "alerts", []) == [
         "flowlogs_audit_destination: 'alerts' is not the name of a flowlogs_destinations entry (the inventory "
         "defines none: add one first)"]
+
+
+def test_two_targets_on_the_same_account_and_region_count_each_vpc_once():
+    targets = _two_targets()[:2]
+    twin = dict(targets[0], target="prod-us-east-1-again")
+    result = report(targets + [twin])
+    assert result["summary"]["vpcs"] == 3 and result["summary"]["covered"] == 2
+    [row] = [r for r in result["coverage"] if r["region"] == "us-east-1"]
+    assert (row["vpcs"], row["covered"], row["targets"]) == (2, 1, ["prod-us-east-1", "prod-us-east-1-again"])
+    assert [(v["vpc_id"], v["target"]) for v in result["noncompliant_vpcs"]] == [("vpc-2", "prod-us-east-1")]
+    assert [f["flow_log_id"] for f in result["failed_flow_logs"]] == ["fl-2"]
+    assert [f["flow_log_id"] for f in result["telemetry_flow_logs"]] == ["fl-3"]
+    # Each target still has its own entry.
+    assert result["targets"]["prod-us-east-1-again"]["noncompliant_vpcs"] == ["vpc-2"]
