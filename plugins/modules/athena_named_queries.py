@@ -289,8 +289,10 @@ from ansible_collections.flowlogs.aws.plugins.module_utils.query_aws import clie
 from ansible_collections.flowlogs.aws.plugins.module_utils.query_aws import run
 
 BATCH = 50
-# Errors that mean UpdateNamedQuery is not available (an older emulator or partition): replace instead.
-_NO_UPDATE = ["UnknownOperationException", "NotImplementedException", "InternalFailure"]
+# Errors that mean the endpoint does not offer UpdateNamedQuery: replace instead. A server error
+# (InternalFailure, InternalServerException) is retried and then fails: it says nothing about the
+# operation being unavailable.
+_NO_UPDATE = ["UnknownOperationException", "NotImplementedException"]
 
 
 def _code(error):

@@ -347,15 +347,14 @@ def _raising(code, message, operation):
     return handler
 
 
-@pytest.mark.parametrize("code", ["UnknownOperationException", "NotImplementedException", "InternalFailure"])
+@pytest.mark.parametrize("code", ["UnknownOperationException", "NotImplementedException"])
 def test_named_query_update_unavailable_replaces_the_query(monkeypatch, capsys, code):
     handlers = named_query_handlers(QUERIES)
     handlers["update_named_query"] = _raising(code, "UpdateNamedQuery is not available", "update_named_query")
     result, calls = run_module(monkeypatch, capsys, athena_named_queries, QUERY_ARGS, handlers)
     assert not result.get("failed"), result
-    # "a" changes its text: the update fails with code, so a new query is created and the old one
-    # deleted. InternalFailure is a transient code AWSRetry retries (10 tries) before giving up.
-    assert calls.count("update_named_query") == (10 if code == "InternalFailure" else 1)
+    # "a" changes its text: the update fails with code, so a new query is created and the old one deleted.
+    assert calls.count("update_named_query") == 1
     after = calls[len(calls) - calls[::-1].index("update_named_query"):]
     assert after[:2] == ["create_named_query", "delete_named_query"], calls
     assert "a" in result["created"] and "a" in result["deleted"] and "a" not in result["updated"]
@@ -363,11 +362,17 @@ def test_named_query_update_unavailable_replaces_the_query(monkeypatch, capsys, 
     assert statuses == {"a": "replaced", "b": "replaced", "c": "created"}
 
 
-def test_named_query_update_other_errors_still_fail(monkeypatch, capsys):
+@pytest.mark.parametrize("code, tries", [("InvalidRequestException", 1), ("InternalFailure", 10),
+                                         ("InternalServerException", 1)])
+def test_named_query_update_other_errors_still_fail(monkeypatch, capsys, code, tries):
+    # A server error fails (InternalFailure after AWSRetry's 10 tries): it is not read as "no UpdateNamedQuery".
     handlers = named_query_handlers(QUERIES)
-    handlers["update_named_query"] = _raising("InvalidRequestException", "bad query", "update_named_query")
-    result, _calls = run_module(monkeypatch, capsys, athena_named_queries, QUERY_ARGS, handlers)
+    handlers["update_named_query"] = _raising(code, "bad query", "update_named_query")
+    result, calls = run_module(monkeypatch, capsys, athena_named_queries, QUERY_ARGS, handlers)
     assert result["failed"] is True
+    assert calls.count("update_named_query") == tries, calls
+    # "a" (whose text changed) is neither replaced nor reported as updated.
+    assert "a" not in result.get("created", []) + result.get("updated", []) + result.get("deleted", [])
     assert result["msg"].startswith("Failed to update a named query (UpdateNamedQuery)"), result["msg"]
     assert "flow-wg" in result["msg"] and "bad query" in result["msg"]
 
