@@ -8,18 +8,10 @@ from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_audit import
 from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_audit import remediation_problems
 from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_audit import report
 from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_audit import telemetry_rule
+from flow_log_samples import flow_log  # tests/unit/module_utils/flow_log_samples.py
 
 RULE = "arn:aws:observabilityadmin:us-east-1:123456789012:telemetry-rule/vpc-flow-logs"
 ORG_RULE = "arn:aws:observabilityadmin:us-east-1:123456789012:organization-telemetry-rule/org-vpc"
-
-
-def _flow_log(fid, vpc, traffic="ALL", status="ACTIVE", deliver="SUCCESS", error=None, **more):
-    flow_log = {"flow_log_id": fid, "resource_id": vpc, "traffic_type": traffic, "flow_log_status": status,
-                "deliver_logs_status": deliver, "log_group_name": "/g"}
-    if error:
-        flow_log["deliver_logs_error_message"] = error
-    flow_log.update(more)
-    return flow_log
 
 
 def _vpc(vpc_id, name=None, owner="111111111111"):
@@ -29,9 +21,9 @@ def _vpc(vpc_id, name=None, owner="111111111111"):
 def test_a_failed_delivery_does_not_count_and_says_why():
     vpcs = [_vpc("vpc-1"), _vpc("vpc-2", "prod"), _vpc("vpc-3"), {"vpc_id": "vpc-4"}]
     result = audit(vpcs, [
-        _flow_log("fl-1", "vpc-1"),
-        _flow_log("fl-2", "vpc-2", deliver="FAILED", error="Access error"),
-        _flow_log("fl-3", "vpc-3", traffic="ACCEPT"),
+        flow_log("fl-1", "vpc-1"),
+        flow_log("fl-2", "vpc-2", deliver="FAILED", error="Access error"),
+        flow_log("fl-3", "vpc-3", traffic="ACCEPT"),
     ])
     assert result["covered"] == ["vpc-1"]
     assert [(f["vpc_id"], f["name"], f["reasons"]) for f in result["findings"]] == [
@@ -52,9 +44,9 @@ def test_bare_vpc_ids_still_work():
 
 
 def test_delivery_problem():
-    assert delivery_problem(_flow_log("fl-1", "vpc-1")) == ""
-    assert delivery_problem(_flow_log("fl-1", "vpc-1", status="DELETING")) == "flow log fl-1 is DELETING"
-    assert delivery_problem(_flow_log("fl-1", "vpc-1", deliver="FAILED")) == (
+    assert delivery_problem(flow_log("fl-1", "vpc-1")) == ""
+    assert delivery_problem(flow_log("fl-1", "vpc-1", status="DELETING")) == "flow log fl-1 is DELETING"
+    assert delivery_problem(flow_log("fl-1", "vpc-1", deliver="FAILED")) == (
         "flow log fl-1 cannot deliver to /g: DeliverLogsStatus is FAILED (no error message)")
 
 
@@ -74,7 +66,7 @@ def test_telemetry_rule_flow_logs_are_recognised_by_their_tags(tags, keys, expec
 
 
 def test_telemetry_flow_logs_are_listed_and_count_like_any_flow_log():
-    result = audit([_vpc("vpc-1")], [_flow_log("fl-1", "vpc-1", traffic="REJECT", tags={"r": RULE})])
+    result = audit([_vpc("vpc-1")], [flow_log("fl-1", "vpc-1", traffic="REJECT", tags={"r": RULE})])
     assert result["covered"] == ["vpc-1"]
     assert result["telemetry_flow_logs"] == [
         {"flow_log_id": "fl-1", "resource_id": "vpc-1", "traffic_type": "REJECT", "marker": RULE}]
@@ -82,9 +74,9 @@ def test_telemetry_flow_logs_are_listed_and_count_like_any_flow_log():
 
 def _two_targets():
     east = audit([_vpc("vpc-1", "web"), _vpc("vpc-2", "db")],
-                 [_flow_log("fl-1", "vpc-1"), _flow_log("fl-2", "vpc-2", deliver="FAILED", error="Access error"),
-                  _flow_log("fl-3", "subnet-1", tags={"r": RULE})])
-    west = audit([_vpc("vpc-9", "edge")], [_flow_log("fl-9", "vpc-9", traffic="REJECT")])
+                 [flow_log("fl-1", "vpc-1"), flow_log("fl-2", "vpc-2", deliver="FAILED", error="Access error"),
+                  flow_log("fl-3", "subnet-1", tags={"r": RULE})])
+    west = audit([_vpc("vpc-9", "edge")], [flow_log("fl-9", "vpc-9", traffic="REJECT")])
     return [
         {"target": "prod-us-east-1", "account_id": "111111111111", "region": "us-east-1", "audit": east},
         {"target": "prod-eu-west-1", "account_id": "111111111111", "region": "eu-west-1", "audit": west},

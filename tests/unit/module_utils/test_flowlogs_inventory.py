@@ -7,6 +7,7 @@ import pytest
 from ansible_collections.flowlogs.aws.plugins.module_utils.flowlogs_inventory import check_inventory
 from ansible_collections.flowlogs.aws.plugins.module_utils.flowlogs_inventory import missing_resource_problems
 from ansible_collections.flowlogs.aws.plugins.module_utils.flowlogs_inventory import teardown_plan
+from flow_log_samples import flow_log  # tests/unit/module_utils/flow_log_samples.py
 
 CWL = {"name": "cloudwatch", "type": "cloud-watch-logs", "log_group_name": "/flowlogs/vpc", "retention_days": 365}
 S3 = {"name": "archive", "type": "s3", "bucket_name": "flowlogs-archive", "prefix": "vpc-flow-logs"}
@@ -186,23 +187,14 @@ def test_many_missing_ids_are_counted_not_all_listed():
         "flowlogs_flow_logs[0].resource_ids: " + ", ".join(ids[1:11]) + " and 990 more not found (DescribeVpcs)"]
 
 
-def _flow_log(fid, vpc, traffic="ALL", status="ACTIVE", deliver="SUCCESS", error=None, **more):
-    flow_log = {"flow_log_id": fid, "resource_id": vpc, "traffic_type": traffic, "flow_log_status": status,
-                "deliver_logs_status": deliver, "log_group_name": "/g"}
-    if error:
-        flow_log["deliver_logs_error_message"] = error
-    flow_log.update(more)
-    return flow_log
-
-
 def test_teardown_removes_only_marked_flow_logs_and_keeps_destinations_others_use():
     marked = {"managed-by": "flowlogs.aws"}
     flow_logs = [
-        _flow_log("fl-ours", "vpc-1", tags=marked),
-        _flow_log("fl-foreign", "vpc-2", tags={"project": "x"}),
-        _flow_log("fl-s3", "vpc-1", tags=marked, log_group_name=None, log_destination_type="s3",
+        flow_log("fl-ours", "vpc-1", tags=marked),
+        flow_log("fl-foreign", "vpc-2", tags={"project": "x"}),
+        flow_log("fl-s3", "vpc-1", tags=marked, log_group_name=None, log_destination_type="s3",
                   log_destination="arn:aws:s3:::flowlogs-archive/vpc-flow-logs/"),
-        _flow_log("fl-elsewhere", "vpc-1", tags=marked, log_group_name="/other"),
+        flow_log("fl-elsewhere", "vpc-1", tags=marked, log_group_name="/other"),
     ]
     destinations = [dict(CWL, log_group_name="/g"), S3]
     plan = teardown_plan(flow_logs, destinations)
@@ -214,7 +206,7 @@ def test_teardown_removes_only_marked_flow_logs_and_keeps_destinations_others_us
 
 def test_teardown_never_removes_a_telemetry_rules_flow_log_even_with_adopt():
     rule = "arn:aws:observabilityadmin:us-east-1:123456789012:telemetry-rule/vpc-flow-logs"
-    flow_logs = [_flow_log("fl-rule", "vpc-1", tags={"rule": rule}), _flow_log("fl-foreign", "vpc-2")]
+    flow_logs = [flow_log("fl-rule", "vpc-1", tags={"rule": rule}), flow_log("fl-foreign", "vpc-2")]
     plan = teardown_plan(flow_logs, [dict(CWL, log_group_name="/g")], adopt=True)
     assert plan["remove"] == ["fl-foreign"]
     assert plan["keep"] == {"cloudwatch": "still the destination of flow logs fl-rule, which a CloudWatch telemetry "
