@@ -13,18 +13,11 @@ import os
 
 from ansible.plugins.action import ActionBase
 
+from ansible_collections.flowlogs.aws.plugins.module_utils.flowlogs_inventory import CHECK_ARGUMENT_SPEC
 from ansible_collections.flowlogs.aws.plugins.module_utils.flowlogs_inventory import account_problems
 from ansible_collections.flowlogs.aws.plugins.module_utils.flowlogs_inventory import check_inventory
 from ansible_collections.flowlogs.aws.plugins.module_utils.flowlogs_inventory import missing_resource_problems
 
-ARGUMENT_SPEC = dict(
-    inventory=dict(type="dict", required=True),
-    skip_demo=dict(type="bool", default=False),
-    existing=dict(type="dict"),
-    region=dict(type="str"),
-    account_id=dict(type="str"),
-    central=dict(type="dict"),
-)
 # The variables of other hosts that central destinations need.
 HOST_VARIABLES = ("flowlogs_destinations", "flowlogs_flow_logs", "flowlogs_region", "flowlogs_account_id",
                   "flowlogs_central_in_use")
@@ -81,7 +74,7 @@ class ActionModule(ActionBase):
     def run(self, tmp=None, task_vars=None):
         result = super(ActionModule, self).run(tmp, task_vars)
         del tmp
-        unused, args = self.validate_argument_spec(argument_spec=ARGUMENT_SPEC)
+        unused, args = self.validate_argument_spec(argument_spec=CHECK_ARGUMENT_SPEC)
         result["changed"] = False
         if args.get("account_id"):
             problems = account_problems(args["inventory"], args["account_id"], args.get("central"))

@@ -53,6 +53,15 @@ CIDR = re.compile(
     r"^((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\.){3}(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])"
     r"/([0-9]|[12][0-9]|3[0-2])$"
 )
+# The options of flowlogs.aws.flowlogs_check: its action plugin validates them, its module stub documents them.
+CHECK_ARGUMENT_SPEC = dict(
+    inventory=dict(type="dict", required=True),
+    skip_demo=dict(type="bool", default=False),
+    existing=dict(type="dict"),
+    region=dict(type="str"),
+    account_id=dict(type="str"),
+    central=dict(type="dict"),
+)
 MAX_LISTED = 10  # ids named in one message; the rest are counted
 FLOW_LOG_NAME = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 GLUE_NAME = re.compile(r"^[a-z0-9_]{1,255}$")

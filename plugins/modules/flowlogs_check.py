@@ -144,17 +144,12 @@ plan:
 
 from ansible.module_utils.basic import AnsibleModule
 
+from ansible_collections.flowlogs.aws.plugins.module_utils.flowlogs_inventory import CHECK_ARGUMENT_SPEC
+
 
 def main():
     module = AnsibleModule(
-        argument_spec=dict(
-            inventory=dict(type="dict", required=True),
-            skip_demo=dict(type="bool", default=False),
-            existing=dict(type="dict"),
-            region=dict(type="str"),
-            account_id=dict(type="str"),
-            central=dict(type="dict"),
-        ),
+        argument_spec=CHECK_ARGUMENT_SPEC,
         supports_check_mode=True,
     )
     module.fail_json(msg="flowlogs.aws.flowlogs_check runs on the controller through its action plugin")
