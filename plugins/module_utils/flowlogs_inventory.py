@@ -29,6 +29,7 @@ from ansible_collections.flowlogs.aws.plugins.module_utils.ownership import with
 
 from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_settings import NO_TRAFFIC_TYPE_FAMILIES
 from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_settings import RESOURCE_TYPES
+from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_settings import VPC_FAMILY
 
 RESOURCE_ID_PATTERNS = dict((name, kind.pattern) for name, kind in RESOURCE_TYPES.items())
 NO_TRAFFIC_TYPES = frozenset(name for name, kind in RESOURCE_TYPES.items() if kind.family in NO_TRAFFIC_TYPE_FAMILIES)
@@ -177,6 +178,8 @@ class Inventory(object):
             "hive_destinations": hive,
             "plain_destinations": plain,
             "applied_flow_logs": [fl.get("name") for fl in self.applied()],
+            # Every flow log of the description, followers resolved (resolve_followers).
+            "flow_logs": self.flow_logs,
             "resource_types": dict((fl.get("name"), resource_type(fl)) for fl in self.flow_logs),
             "given_ids": self.given_ids(),
             "describes_nothing": not (self.destinations or self.flow_logs or self.demo_enabled),
@@ -476,6 +479,7 @@ def check_inventory(values, skip_demo=False, hosts=None, host=None, default_regi
         organization = Organization(hosts, default_region)
         view = organization.view(host, active_hosts)
         organization_problems = organization.problems
+    values = resolve_followers(values or {}, view)
     inventory = Inventory(values, skip_demo, view)
     problems = inventory.problems() + organization_problems
     return {
@@ -591,6 +595,9 @@ ACCOUNT_ID = re.compile(r"^[0-9]{12}$")
 OWNER_ONLY_FIELDS = ("prefix", "kms_key_arn", "kms_key_create", "shared_with")
 # The settings one Glue table needs to be the same for every flow log it reads.
 TABLE_SETTINGS = ("log_format", "file_format", "hive_compatible_partitions", "per_hour_partition")
+# What a follower flow log (FOLLOW_KEY, the audit's remediation) takes from its destination's flow logs.
+FOLLOW_KEY = "follow_destination"
+FOLLOWED_SETTINGS = TABLE_SETTINGS + ("tag_field_specifications",)
 TABLE_DEFAULTS = {"log_format": None, "file_format": "plain-text", "hive_compatible_partitions": False,
                   "per_hour_partition": False}
 
@@ -605,6 +612,45 @@ def _table_settings(flow_log):
             value = _bool(value, False)
         settings[key] = value
     return settings
+
+
+def _follow_settings(flow_logs):
+    """What a follower copies: the record and S3 settings of the first VPC-family flow log given."""
+    for flow_log in flow_logs:
+        kind = RESOURCE_TYPES.get(resource_type(flow_log))
+        if flow_log.get(FOLLOW_KEY) or kind is None or kind.family != VPC_FAMILY:
+            continue
+        return dict((key, flow_log[key]) for key in FOLLOWED_SETTINGS if flow_log.get(key) not in (None, ""))
+    return {}
+
+
+def resolve_followers(values, view=None):
+    """The flow logs with each follower's settings filled in from its destination's flow logs.
+
+    A follower (``follow_destination: true``, the audit's remediation flow log) takes, for each
+    setting it does not give, what the destination's flow logs use: the log format, the S3 file
+    format, Hive-compatible and per-hour partitions, the tag field specifications. So it writes
+    the records the destination's Athena table reads, under the keys its bucket policy already
+    admits, and a later run without it narrows nothing. A shared or central destination follows
+    the flow logs of every target that deliver there (``view``: Organization.view); a
+    destination without flow logs leaves the follower on the defaults.
+    """
+    flow_logs = values.get("flowlogs_flow_logs") or []
+    if not any(isinstance(fl, dict) and fl.get(FOLLOW_KEY) for fl in flow_logs):
+        return values
+    view = view or {"shared": {}, "central": {}}
+    resolved = []
+    for flow_log in flow_logs:
+        if isinstance(flow_log, dict) and flow_log.get(FOLLOW_KEY):
+            name = flow_log.get("destination")
+            organization = view["central"].get(name) or view["shared"].get(name)
+            source = (organization["follow"] if organization else
+                      _follow_settings([fl for fl in flow_logs if isinstance(fl, dict) and fl.get("destination") == name]))
+            flow_log = dict((key, value) for key, value in flow_log.items() if key != FOLLOW_KEY)
+            for key, value in source.items():
+                flow_log.setdefault(key, value)
+        resolved.append(flow_log)
+    return dict(values, flowlogs_flow_logs=resolved)
 
 
 def _where(host, path):
@@ -633,7 +679,10 @@ class Organization(object):
             values = values or {}
             self.hosts[host] = {
                 "destinations": [d for d in (values.get("flowlogs_destinations") or []) if isinstance(d, dict)],
-                "flow_logs": [f for f in (values.get("flowlogs_flow_logs") or []) if isinstance(f, dict)],
+                # A follower (the audit's remediation) takes the settings the destination already
+                # has: it never widens or narrows what the shared bucket admits, nor its table.
+                "flow_logs": [f for f in (values.get("flowlogs_flow_logs") or [])
+                              if isinstance(f, dict) and not f.get(FOLLOW_KEY)],
                 "region": values.get("flowlogs_region") or default_region,
                 "account_id": str(values.get("flowlogs_account_id") or ""),
                 # Published by a member's teardown: its central destinations that flow logs it did not
@@ -754,11 +803,13 @@ class Organization(object):
         for f_index, flow_log in enumerate(self.hosts[owner]["flow_logs"]):
             if flow_log.get("destination") == name:
                 shared["users"].append((owner, f_index, flow_log))
-        include_self = any(h == owner for h, unused, unused2 in shared["users"])
+        # The owner always admits its own account and region, as a bucket of one target does: whether
+        # its own flow logs deliver there may change from run to run (the audit's remediation), and
+        # no run may narrow the policy another run needs.
         accounts = list(shared["listed_accounts"])
-        regions = [self.hosts[owner]["region"]] if include_self else []
+        regions = [self.hosts[owner]["region"]]
         unknown = []
-        for member in shared["members"] + ([owner] if include_self else []):
+        for member in shared["members"] + [owner]:
             account = self.hosts[member]["account_id"]
             if account and account not in accounts:
                 accounts.append(account)
@@ -778,7 +829,7 @@ class Organization(object):
         shared["plain"] = not hive or False in hive
         shared["account_ids"] = sorted(accounts)
         shared["regions"] = sorted(regions)
-        shared["include_self"] = include_self
+        shared["follow"] = _follow_settings([fl for unused, unused2, fl in shared["users"]])
         shared["table"] = None
         if shared["query_ready"] and shared["users"]:
             first_host, first_index, first = shared["users"][0]
@@ -816,11 +867,11 @@ class Organization(object):
                 "organization_id": value["organization_id"],
                 "account_ids": value["account_ids"],
                 "regions": value["regions"],
-                "include_self": value["include_self"],
                 "hive": value["hive"],
                 "plain": value["plain"],
                 "members": sorted(value["members"]),
                 "table": value["table"],
+                "follow": value["follow"],
                 "athena": value["athena"],
                 "keep_reason": "; ".join(reasons),
             }
@@ -828,7 +879,7 @@ class Organization(object):
             if member != host:
                 continue
             owner = self.shared[(value["host"], value["destination"])]
-            central[name] = dict(value, account_ids=owner["account_ids"])
+            central[name] = dict(value, account_ids=owner["account_ids"], follow=owner["follow"])
         return {"shared": shared, "central": central}
 
 

@@ -110,6 +110,13 @@ plan:
       description: The names of the flow logs this run creates or updates.
       type: list
       elements: str
+    flow_logs:
+      description:
+        - Every flow log of the description, as given, except that a follower (C(follow_destination), the audit's
+          remediation flow log) has the log format, S3 options and tag field specifications of its destination's
+          flow logs filled in, and no C(follow_destination) key.
+      type: list
+      elements: dict
     resource_types:
       description: The resource type of each flow log, by name.
       type: dict
@@ -122,9 +129,9 @@ plan:
     shared:
       description:
         - This target's shared (central) destinations, by name - C(bucket_name), C(prefix), C(organization_id),
-          C(account_ids) and C(regions) (every account and region of the inventory that delivers there), C(include_self)
-          (this target's own flow logs deliver there too), C(hive) and C(plain) (key layouts), C(members) (the targets
-          that deliver there), C(table) (the settings of the one Athena table, or null), C(athena) and
+          C(account_ids) and C(regions) (this target's and every other account and region of the inventory that
+          delivers there), C(hive) and C(plain) (key layouts), C(members) (the targets that deliver there), C(table)
+          (the settings of the one Athena table, or null), C(follow) (what a follower flow log takes), C(athena) and
           C(keep_reason) (why teardown keeps the bucket - a member not torn down in this run).
       type: dict
     central:

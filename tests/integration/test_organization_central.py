@@ -12,9 +12,12 @@ account has it). What it does not do: it never evaluates a bucket policy (anothe
 PutObject succeeds without one) and it delivers no flow-log records. So the test asserts the
 bucket policy document the owner wrote rather than a delivery, and nothing lands in the bucket.
 
-Three playbook runs (CI budget): site; site again after an account joined the organization
+Five playbook runs (CI budget): site; site again after an account joined the organization
 (shared_with.account_ids): the members change nothing, and the owner changes exactly the
-bucket policy and the Glue table, updated in place; teardown.
+bucket policy and the Glue table, updated in place; the audit with remediation into the
+central bucket (a member's VPC left out, and the accounts' default VPCs), which changes neither
+the bucket policy nor the table; the audit again, at 100 %; teardown, which also removes the
+remediation's flow logs.
 """
 
 import json
@@ -105,10 +108,13 @@ def organization(tmp_path):
     write()
     context = {"owner": owner, "members": dict(zip([host for host, unused in MEMBERS], member_accounts)), "vpcs": vpcs,
                "bucket": bucket, "database": ("flowlogs-org-" + suffix).replace("-", "_"),
-               "workgroup": "flowlogs-org-{0}-archive".format(suffix), "write": write}
+               "workgroup": "flowlogs-org-{0}-archive".format(suffix), "write": write, "tmp_path": tmp_path,
+               "extra_vpcs": []}
     yield context
     for (host, region), account in zip(MEMBERS, member_accounts):
         _client("ec2", account, region).delete_vpc(VpcId=vpcs[host])
+    for host, vpc_id in context["extra_vpcs"]:
+        _client("ec2", context["members"][host], dict(MEMBERS)[host]).delete_vpc(VpcId=vpc_id)
 
 
 def _flow_logs(context, host):
@@ -132,7 +138,9 @@ def test_central_bucket_and_one_table_over_the_organization(organization):
     s3 = _client("s3", owner, OWNER_REGION)
     policy = json.loads(s3.get_bucket_policy(Bucket=bucket)["Policy"])
     writes = {s["Sid"]: s for s in policy["Statement"] if s["Sid"].startswith("AWSLogDeliveryWrite")}
-    assert sorted(writes) == sorted("AWSLogDeliveryWrite" + a for a in members.values())
+    # Every member's account, and the owner's own (as for a bucket of one target).
+    sources = sorted([owner] + list(members.values()))
+    assert sorted(writes) == ["AWSLogDeliveryWrite" + a for a in sources]
     account_a = members["member-a"]
     assert writes["AWSLogDeliveryWrite" + account_a]["Resource"] == (
         "arn:aws:s3:::{0}/org/AWSLogs/{1}/*".format(bucket, account_a))
@@ -141,7 +149,7 @@ def test_central_bucket_and_one_table_over_the_organization(organization):
         "ArnLike": {"aws:SourceArn": ["arn:aws:logs:eu-west-1:{0}:*".format(account_a),
                                       "arn:aws:logs:us-east-1:{0}:*".format(account_a)]}}
     acl_check = [s for s in policy["Statement"] if s["Sid"] == "AWSLogDeliveryAclCheck"][0]
-    assert sorted(acl_check["Condition"]["StringEquals"]["aws:SourceAccount"]) == sorted(members.values())
+    assert sorted(acl_check["Condition"]["StringEquals"]["aws:SourceAccount"]) == sources
 
     for host, account in members.items():
         logs = _flow_logs(context, host)
@@ -154,7 +162,7 @@ def test_central_bucket_and_one_table_over_the_organization(organization):
 
     glue = _client("glue", owner, OWNER_REGION)
     table = glue.get_table(DatabaseName=context["database"], Name="archive")["Table"]
-    assert table["Parameters"]["projection.aws_account_id.values"] == ",".join(sorted(members.values()))
+    assert table["Parameters"]["projection.aws_account_id.values"] == ",".join(sources)
     assert table["Parameters"]["projection.aws_region.values"] == "eu-west-1,us-east-1"
     assert table["StorageDescriptor"]["Location"].startswith("s3://{0}/org/AWSLogs/".format(bucket))
 
@@ -176,17 +184,52 @@ def test_central_bucket_and_one_table_over_the_organization(organization):
     assert "AWSLogDeliveryWrite" + joined in [s["Sid"] for s in policy["Statement"]]
     updated = glue.get_table(DatabaseName=context["database"], Name="archive")["Table"]
     assert updated["CreateTime"] == table["CreateTime"]
-    assert updated["Parameters"]["projection.aws_account_id.values"] == ",".join(sorted(list(members.values()) + [joined]))
+    assert updated["Parameters"]["projection.aws_account_id.values"] == ",".join(sorted(sources + [joined]))
 
-    # 3. teardown: members remove their flow logs first, then the owner its table and its (empty) bucket.
+    # 3. audit with remediation into the central bucket: a VPC of member-a left out (and whatever
+    # default VPCs the accounts have) is named, then logged into the owner's bucket like the
+    # members' own flow logs; the owner's bucket policy and table stay as site made them.
+    left_out = _client("ec2", members["member-a"], "us-east-1").create_vpc(CidrBlock="10.71.0.0/16")["Vpc"]["VpcId"]
+    context["extra_vpcs"].append(("member-a", left_out))
+    report = context["tmp_path"] / "audit.json"
+    policy_before = s3.get_bucket_policy(Bucket=bucket)["Policy"]
+    audit = {"flowlogs_audit_remediate": True, "flowlogs_audit_destination": "archive",
+             "flowlogs_audit_report_path": str(report)}
+    proc = run_playbook("flowlogs.aws.audit", audit, "-i", inventory)
+    assert proc.returncode == 0, proc.stdout[-4000:]
+    found = json.loads(report.read_text())
+    assert left_out in [v["vpc_id"] for v in found["noncompliant_vpcs"] if v["account_id"] == members["member-a"]]
+    assert context["vpcs"]["member-a"] not in [v["vpc_id"] for v in found["noncompliant_vpcs"]]
+    assert s3.get_bucket_policy(Bucket=bucket)["Policy"] == policy_before
+    assert glue.get_table(DatabaseName=context["database"], Name="archive")["Table"]["Parameters"] == (
+        updated["Parameters"])
+    [site_flow_log] = _flow_logs(context, "member-a")
+    remediated = _client("ec2", members["member-a"], "us-east-1").describe_flow_logs(
+        Filters=[{"Name": "resource-id", "Values": [left_out]}])["FlowLogs"]
+    assert [(f["LogDestination"], f["LogFormat"], f.get("DestinationOptions")) for f in remediated] == [
+        (site_flow_log["LogDestination"], site_flow_log["LogFormat"], site_flow_log.get("DestinationOptions"))]
+
+    # 4. the audit again, read-only: every VPC of every account and region is covered.
+    proc = run_playbook("flowlogs.aws.audit", {"flowlogs_audit_report_path": str(report)}, "-i", inventory)
+    assert proc.returncode == 0, proc.stdout[-4000:]
+    found = json.loads(report.read_text())
+    assert found["noncompliant_vpcs"] == [] and found["summary"]["percent"] == 100.0, found["table"]
+    assert sorted(set(row["account_id"] for row in found["coverage"])) == sorted([owner] + list(members.values()))
+
+    # 5. teardown: members remove their flow logs first (the remediation's too), then the owner its
+    # table and its (empty) bucket.
     proc = run_playbook("flowlogs.aws.teardown", {}, "-i", inventory)
     assert proc.returncode == 0, proc.stdout[-4000:]
     assert proc.stdout.index("member-a") < proc.stdout.rindex("log-archive")
     for host in members:
         assert _flow_logs(context, host) == [], host
-        # Kept: the VPC the collection did not create.
         region = dict(MEMBERS)[host]
-        assert _client("ec2", members[host], region).describe_vpcs(VpcIds=[context["vpcs"][host]])["Vpcs"]
+        ec2 = _client("ec2", members[host], region)
+        others = [f["FlowLogId"] for f in ec2.describe_flow_logs()["FlowLogs"]]
+        assert others == [], (host, others)
+        # Kept: the VPC the collection did not create.
+        assert ec2.describe_vpcs(VpcIds=[context["vpcs"][host]])["Vpcs"]
+    assert _client("ec2", owner, OWNER_REGION).describe_flow_logs()["FlowLogs"] == []
     assert bucket not in [b["Name"] for b in s3.list_buckets()["Buckets"]]
     assert context["database"] not in [d["Name"] for d in glue.get_databases()["DatabaseList"]]
     workgroups = _client("athena", owner, OWNER_REGION).list_work_groups()["WorkGroups"]

@@ -7,6 +7,7 @@ import pytest
 from ansible_collections.flowlogs.aws.plugins.module_utils.flowlogs_inventory import Organization
 from ansible_collections.flowlogs.aws.plugins.module_utils.flowlogs_inventory import account_problems
 from ansible_collections.flowlogs.aws.plugins.module_utils.flowlogs_inventory import check_inventory
+from ansible_collections.flowlogs.aws.plugins.module_utils.flowlogs_inventory import resolve_followers
 
 ORG = "o-abcdefghij"
 OWNER = {
@@ -45,10 +46,10 @@ def test_owner_covers_every_member_account_and_region():
     org = Organization(inventory(), "us-east-1")
     assert org.problems == []
     shared = org.view("log-archive")["shared"]["archive"]
-    assert shared["account_ids"] == ["222222222222", "333333333333", "444444444444"]
+    # The owner admits its own account and region too, with or without flow logs of its own there.
+    assert shared["account_ids"] == ["111111111111", "222222222222", "333333333333", "444444444444"]
     assert shared["regions"] == ["eu-west-1", "us-east-1"]
     assert shared["members"] == ["member-a", "member-b", "member-c"]
-    assert shared["include_self"] is False
     assert (shared["hive"], shared["plain"]) == (False, True)
     assert shared["table"] == {"log_format": None, "file_format": "plain-text",
                                "hive_compatible_partitions": False, "per_hour_partition": False}
@@ -220,3 +221,71 @@ def test_teardown_keeps_the_shared_bucket_while_a_members_foreign_flow_log_deliv
     reason = Organization(hosts, "us-east-1").view(
         "log-archive", list(hosts))["shared"]["archive"]["keep_reason"]
     assert reason == "member-b: still the destination of flow logs fl-1, which flowlogs.aws did not create"
+
+
+# ---- followers: the audit's remediation flow log takes its destination's settings -------------
+HIVE_FORMAT = "${version} ${account-id} ${vpc-id} ${srcaddr} ${dstaddr} ${action} ${log-status}"
+REMEDIATION = {"name": "audit-remediation", "resource_type": "VPC", "traffic_type": "ALL", "query_ready": False,
+               "resource_ids": ["vpc-0123456789abcdef0"], "destination": "archive", "follow_destination": True}
+
+
+def hive_inventory():
+    hosts = inventory()
+    for host in ("member-a", "member-b", "member-c"):
+        hosts[host]["flowlogs_flow_logs"][0].update(log_format=HIVE_FORMAT, hive_compatible_partitions=True,
+                                                    file_format="parquet")
+    return hosts
+
+
+@pytest.mark.parametrize("host", ["log-archive", "member-a"])
+def test_a_remediation_run_neither_widens_nor_narrows_the_shared_bucket(host):
+    # The owner or a member remediates (the remediation flow log added to its description): the
+    # bucket policy's accounts, regions and key layouts and the one table stay as site makes them,
+    # so the site run after it narrows nothing.
+    hosts = hive_inventory()
+    site = Organization(hosts, "us-east-1").view("log-archive")["shared"]["archive"]
+    remediating = copy.deepcopy(hosts)
+    remediating[host]["flowlogs_flow_logs"].append(dict(REMEDIATION))
+    audit = Organization(remediating, "us-east-1").view("log-archive")["shared"]["archive"]
+    for key in ("account_ids", "regions", "hive", "plain", "table"):
+        assert audit[key] == site[key], key
+    assert (site["hive"], site["plain"]) == (True, False)
+
+
+@pytest.mark.parametrize("host", ["log-archive", "member-a"])
+def test_the_remediation_flow_log_writes_what_the_shared_table_reads(host):
+    hosts = hive_inventory()
+    hosts[host]["flowlogs_flow_logs"].append(dict(REMEDIATION))
+    result = check_inventory(hosts[host], False, hosts, host, "us-east-1")
+    assert result["problems"] == []
+    [remediation] = [fl for fl in result["plan"]["flow_logs"] if fl["name"] == "audit-remediation"]
+    assert "follow_destination" not in remediation
+    assert (remediation["log_format"], remediation["hive_compatible_partitions"], remediation["file_format"]) == (
+        HIVE_FORMAT, True, "parquet")
+    if host == "log-archive":
+        # Its layout is one the bucket already receives: the owner's policy keeps Hive keys only.
+        assert "archive" in result["plan"]["hive_destinations"]
+        assert "archive" not in result["plan"]["plain_destinations"]
+
+
+def test_a_follower_of_a_local_destination_takes_its_flow_logs_settings_and_keeps_its_own():
+    values = {"flowlogs_destinations": [{"name": "logs", "type": "s3", "bucket_name": "b"},
+                                        {"name": "empty", "type": "s3", "bucket_name": "c"}],
+              "flowlogs_flow_logs": [
+                  {"name": "tgw", "resource_type": "TransitGateway", "resource_ids": ["tgw-0123456789abcdef0"],
+                   "destination": "logs", "log_format": "${version} ${tgw-id}"},
+                  {"name": "subnets", "resource_type": "Subnet", "resource_filters": {}, "destination": "logs",
+                   "log_format": HIVE_FORMAT, "hive_compatible_partitions": True, "per_hour_partition": True},
+                  dict(REMEDIATION, destination="logs", log_format="${version} ${srcaddr} ${action}"),
+                  dict(REMEDIATION, name="to-empty", destination="empty")]}
+    resolved = resolve_followers(values)["flowlogs_flow_logs"]
+    # The transit gateway flow log's records are another kind: the subnet flow log is followed;
+    # a setting the follower gives (the audit's flowlogs_audit_log_format) stays.
+    settled = dict((k, v) for k, v in REMEDIATION.items() if k != "follow_destination")
+    assert resolved[2] == dict(settled, destination="logs", log_format="${version} ${srcaddr} ${action}",
+                               hive_compatible_partitions=True, per_hour_partition=True)
+    # A destination without flow logs: AWS's defaults.
+    assert resolved[3] == dict(settled, name="to-empty", destination="empty")
+    # Nothing to follow: the same values, untouched.
+    assert resolve_followers(values | {"flowlogs_flow_logs": values["flowlogs_flow_logs"][:2]})["flowlogs_flow_logs"] \
+        == values["flowlogs_flow_logs"][:2]
