@@ -6,7 +6,7 @@ in the OUs Security, Workloads/Prod, Workloads/Dev and Sandbox) is built once fo
 Organizations is served by moto and STS AssumeRole is as strict as AWS through the test
 extension (tests/localstack/extension). Each ansible-inventory call costs a few seconds and
 the playbook run about 25 (about 80 s in all here): the filters and bad inputs are also unit-tested
-(tests/unit/plugins/test_organization_inventory.py); here they are proven end to end once.
+(tests/unit/plugins/inventory/test_organization_inventory_plugin.py); here they are proven end to end once.
 """
 
 import json
@@ -138,6 +138,31 @@ def test_filters(tmp_path, org):
     listing = _list(str(tmp_path / "template.aws_org.yml"))
     assert listing["_meta"]["hostvars"][template_host]["flowlogs_assume_role_arn"] == (
         "arn:aws:iam::%s:role/flowlogs/admin" % org["accounts"]["dev-a"])
+
+
+def test_a_second_read_is_served_from_the_inventory_cache(tmp_path, org):
+    """cache: true with a jsonfile cache: the second ansible-inventory call makes the same hosts with the
+    endpoint made unreachable (the cache key is the file's path, not its content), and --flush-cache
+    proves the endpoint is really unreachable."""
+    cache_dir = tmp_path / "cache"
+    options = {"include_accounts": [org["accounts"]["prod-a"], org["accounts"]["dev-a"]], "cache": True,
+               "cache_plugin": "ansible.builtin.jsonfile", "cache_connection": str(cache_dir), "cache_timeout": 600}
+    path = _inventory(tmp_path, org, **options)
+    first = _list(path)
+    assert _hosts(first, "flowlogs_organization") == _names(org, "prod-a", "dev-a")
+    assert [entry.name for entry in cache_dir.iterdir()], "nothing was written to the cache"
+
+    # Port 1 on the loopback: nothing listens there, every call is refused at once.
+    path = _inventory(tmp_path, org, endpoint_url="http://127.0.0.1:1", **options)
+    second = _list(path)
+    assert _hosts(second, "flowlogs_organization") == _names(org, "prod-a", "dev-a")
+    assert second["_meta"]["hostvars"] == first["_meta"]["hostvars"]
+    assert second["ou_workloads_prod"] == first["ou_workloads_prod"]
+
+    flushed = _ansible_inventory(path, "--list", "--flush-cache")
+    assert flushed.returncode != 0
+    assert "organizations:DescribeOrganization/ListAccounts/ListOrganizationalUnitsForParent failed" in flushed.stderr, (
+        flushed.stderr)
 
 
 def test_bad_input_is_a_clear_error(tmp_path, org):
