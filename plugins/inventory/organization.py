@@ -94,7 +94,15 @@ options:
     type: str
     default: "arn:{partition}:iam::{account_id}:role/OrganizationAccountAccessRole"
   hostname_template:
-    description: The name of each host; C({account_id}) and C({region}) are required, C({account_name}) is allowed.
+    description:
+      - The name of each host; C({region}) is required, with C({account_id}) or C({account_name}) or both.
+      - Each field is made fit for a host name before it is put in the template (AWS account names may hold spaces
+        and other characters that make poor Ansible host names or break host patterns such as C(--limit)); every run
+        of characters other than letters, digits, C(_), C(.) and C(-) becomes one C(-), and leading and trailing
+        C(-) are removed, so the account name C(Prod / Payments & EU) gives C(Prod-Payments-EU). An account name
+        with no such character left is replaced by the account id. C(flowlogs_account_name) keeps the name as it is.
+      - Two targets that would get the same host name (two accounts whose names give the same field, without
+        C({account_id}) in the template) are an error naming this option, and no host is made.
     type: str
     default: "{account_id}-{region}"
 """
@@ -149,6 +157,7 @@ ACCOUNT_ID = re.compile(r"^\d{12}$")
 REGION_NAME = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d+$")
 ENABLED_STATUSES = ("ENABLED", "ENABLED_BY_DEFAULT")
 FIELD = re.compile(r"\{([^{}]*)\}")
+HOST_NAME_OTHER = re.compile(r"[^A-Za-z0-9_.-]+")
 GROUP = "flowlogs_organization"
 
 
@@ -192,8 +201,44 @@ def option_problems(options):
         if arn_problem:
             role_problems.append("role_arn_template: {0!r} does not make an IAM role ARN".format(role))
     problems.extend(role_problems)
-    problems.extend(template_problems("hostname_template", options.get("hostname_template") or "",
-                                      ["account_id", "region"], ["account_id", "region", "account_name"]))
+    hostname = options.get("hostname_template") or ""
+    hostname_problems = template_problems("hostname_template", hostname, ["region"],
+                                          ["account_id", "region", "account_name"])
+    if not set(FIELD.findall(hostname)) & {"account_id", "account_name"}:
+        hostname_problems.append("hostname_template: {0!r} must contain {{account_id}} or {{account_name}}".format(
+            hostname))
+    problems.extend(hostname_problems)
+    return problems
+
+
+def host_field(value):
+    """A template field as it goes into a host name: each run of characters other than [A-Za-z0-9_.-]
+    becomes one '-', and no '-' leads or trails."""
+    return HOST_NAME_OTHER.sub("-", str(value)).strip("-")
+
+
+def host_name(template, account_id, region, account_name):
+    """The host name of one target from hostname_template, each field made fit for a host name (an account
+    name with nothing left is the account id)."""
+    return template.format(account_id=host_field(account_id), region=host_field(region),
+                           account_name=host_field(account_name) or account_id)
+
+
+def duplicate_host_problems(targets, template):
+    """Host names that hostname_template gives to more than one target."""
+    first = {}
+    problems = []
+    for target in targets:
+        name, host_vars = target["name"], target["vars"]
+        if name not in first:
+            first[name] = host_vars
+            continue
+        other = first[name]
+        problems.append(
+            "hostname_template: {0!r} gives the host name {1!r} to account {2} ({3!r}) in {4} and to account {5} "
+            "({6!r}) in {7}; add {{account_id}} to the template".format(
+                template, name, other["flowlogs_account_id"], other["flowlogs_account_name"], other["flowlogs_region"],
+                host_vars["flowlogs_account_id"], host_vars["flowlogs_account_name"], host_vars["flowlogs_region"]))
     return problems
 
 
@@ -265,7 +310,7 @@ def make_targets(organization, selected, regions_of, options):
             fields = {"account_id": account_id, "region": region, "account_name": account["name"],
                       "partition": organization["partition"]}
             targets.append({
-                "name": options["hostname_template"].format(**fields),
+                "name": host_name(options["hostname_template"], account_id, region, account["name"]),
                 "ou_ids": organization["ous"].get(parent, {}).get("ids", []),
                 "vars": {
                     "flowlogs_account_id": account_id,
@@ -375,6 +420,10 @@ class InventoryModule(AWSInventoryBase):
             else:
                 regions_of = enabled
         targets = make_targets(organization, selected, regions_of, options)
+        problems = duplicate_host_problems(targets, options["hostname_template"])
+        if problems:
+            raise OrganizationError("flowlogs.aws.organization: {0} problem(s), no host was made: {1}".format(
+                len(problems), "; ".join(problems)))
         ou_groups = dict((ou_id, {"name": group_name("ou", *ou["path"]), "parent": ou["parent"]})
                          for ou_id, ou in organization["ous"].items() if ou["path"])
         return {"targets": targets, "ou_groups": ou_groups}

@@ -5,8 +5,9 @@ prod-b, dev-a, a sandbox account without OrganizationAccountAccessRole and a clo
 in the OUs Security, Workloads/Prod, Workloads/Dev and Sandbox) is built once for the module.
 Organizations is served by moto and STS AssumeRole is as strict as AWS through the test
 extension (tests/localstack/extension). Each ansible-inventory call costs a few seconds and
-the playbook run about 25 (about 80 s in all here): the filters and bad inputs are also unit-tested
-(tests/unit/plugins/test_organization_inventory.py); here they are proven end to end once.
+each audit run (one through ansible-playbook, one through ansible-runner, the engine inside
+AWX / Ansible Automation Platform) about 10 (about 55 s in all here): the filters and bad inputs are also unit-tested
+(tests/unit/plugins/inventory/test_organization_inventory_plugin.py); here they are proven end to end once.
 """
 
 import json
@@ -140,6 +141,31 @@ def test_filters(tmp_path, org):
         "arn:aws:iam::%s:role/flowlogs/admin" % org["accounts"]["dev-a"])
 
 
+def test_a_second_read_is_served_from_the_inventory_cache(tmp_path, org):
+    """cache: true with a jsonfile cache: the second ansible-inventory call makes the same hosts with the
+    endpoint made unreachable (the cache key is the file's path, not its content), and --flush-cache
+    proves the endpoint is really unreachable."""
+    cache_dir = tmp_path / "cache"
+    options = {"include_accounts": [org["accounts"]["prod-a"], org["accounts"]["dev-a"]], "cache": True,
+               "cache_plugin": "ansible.builtin.jsonfile", "cache_connection": str(cache_dir), "cache_timeout": 600}
+    path = _inventory(tmp_path, org, **options)
+    first = _list(path)
+    assert _hosts(first, "flowlogs_organization") == _names(org, "prod-a", "dev-a")
+    assert [entry.name for entry in cache_dir.iterdir()], "nothing was written to the cache"
+
+    # Port 1 on the loopback: nothing listens there, every call is refused at once.
+    path = _inventory(tmp_path, org, endpoint_url="http://127.0.0.1:1", **options)
+    second = _list(path)
+    assert _hosts(second, "flowlogs_organization") == _names(org, "prod-a", "dev-a")
+    assert second["_meta"]["hostvars"] == first["_meta"]["hostvars"]
+    assert second["ou_workloads_prod"] == first["ou_workloads_prod"]
+
+    flushed = _ansible_inventory(path, "--list", "--flush-cache")
+    assert flushed.returncode != 0
+    assert "organizations:DescribeOrganization/ListAccounts/ListOrganizationalUnitsForParent failed" in flushed.stderr, (
+        flushed.stderr)
+
+
 def test_bad_input_is_a_clear_error(tmp_path, org):
     """Each bad file fails alone with its message; one ansible-inventory call reads them all (CI time)."""
     cases = {
@@ -190,3 +216,43 @@ def test_a_target_whose_role_cannot_be_assumed_fails_alone(tmp_path, org):
     assert re.search(r"%s\s+us-east-1\s+1\s+0\s+1\s" % org["accounts"]["prod-a"], output), output
     assert "%s : ok=" % good in " ".join(output.split()) and "failed=0" in output.split(good)[-1].splitlines()[0]
     assert '"Targets that failed (see their errors above):",\n        "%s"' % bad in output
+
+
+def test_the_audit_runs_under_ansible_runner_from_a_private_data_dir(tmp_path, org):
+    """The engine inside AWX / Ansible Automation Platform: ansible-runner runs the audit of two members
+    from a private data dir laid out as AWX lays it out: the inventory source file in inventory/, a project
+    playbook that imports flowlogs.aws.audit, and the credentials as environment variables in env/envvars
+    (what an Amazon Web Services credential injects); no key is in the inventory file."""
+    ansible_runner = pytest.importorskip("ansible_runner")
+    private = tmp_path / "private"
+    (private / "inventory").mkdir(parents=True)
+    (private / "project").mkdir()
+    (private / "env").mkdir()
+    config = {"plugin": "flowlogs.aws.organization", "endpoint_url": org["url"], "regions": ["us-east-1"],
+              "include_accounts": [org["accounts"]["prod-a"], org["accounts"]["dev-a"]],
+              "compose": {"flowlogs_endpoint_url": repr(org["url"])}}
+    (private / "inventory" / "org.aws_org.yml").write_text(json.dumps(config))
+    (private / "project" / "audit.yml").write_text(
+        "---\n- name: Audit the organization\n  ansible.builtin.import_playbook: flowlogs.aws.audit\n")
+    (private / "env" / "envvars").write_text(json.dumps({
+        "AWS_ACCESS_KEY_ID": org["management"], "AWS_SECRET_ACCESS_KEY": "test",
+        "ANSIBLE_COLLECTIONS_PATH": os.path.join(ROOT, ".cache", "collections"),
+        "ANSIBLE_INVENTORY_UNPARSED_FAILED": "1", "ANSIBLE_NOCOLOR": "1",
+        "PATH": BINDIR + os.pathsep + os.environ.get("PATH", "")}))
+    report = tmp_path / "audit.json"
+    result = ansible_runner.run(private_data_dir=str(private), playbook="audit.yml", quiet=True,
+                                extravars={"flowlogs_audit_report_path": str(report)})
+    output = result.stdout.read()
+    hosts = _names(org, "prod-a", "dev-a", regions=["us-east-1"])
+    assert (result.status, result.rc) == ("successful", 0), output[-4000:]
+    stats = result.stats
+    assert sorted(stats["processed"]) == hosts, stats
+    assert stats["failures"] == {} and stats["dark"] == {}, stats
+    assert all(stats["ok"].get(host, 0) > 0 for host in hosts), stats
+    # Each target connected with its own account's role (the first task, per host, in the event stream).
+    connected = sorted(event["event_data"]["host"] for event in result.events
+                       if event["event"] == "runner_on_ok"
+                       and event["event_data"].get("task_action") == "flowlogs.aws.target_connection")
+    assert connected == hosts, output[-4000:]
+    text = report.read_text()
+    assert org["accounts"]["prod-a"] in text and org["accounts"]["dev-a"] in text, text

@@ -33,13 +33,17 @@ def options(**changes):
 
 def test_valid_options_have_no_problem():
     assert plugin.option_problems(options(organizational_units=[ROOT, PROD], include_accounts=[A])) == []
+    # The account name without the account id is a valid host name template (duplicates are checked on the targets).
+    assert plugin.option_problems(options(hostname_template="{account_name}.{region}")) == []
 
 
 @pytest.mark.parametrize("changes, expected", [
     ({"role_arn_template": "arn:aws:iam::123456789012:role/x"}, "role_arn_template: 'arn:aws:iam::123456789012:role/x' must contain {account_id}"),
     ({"role_arn_template": "arn:aws:iam::{account}:role/x"}, "role_arn_template: unknown field(s) {account}"),
     ({"role_arn_template": "arn:aws:iam::{account_id}:user/x"}, "does not make an IAM role ARN"),
-    ({"hostname_template": "{account_name}"}, "hostname_template: '{account_name}' must contain {account_id} and {region}"),
+    ({"hostname_template": "{account_name}"}, "hostname_template: '{account_name}' must contain {region}"),
+    ({"hostname_template": "host-{region}"}, "hostname_template: 'host-{region}' must contain {account_id} or {account_name}"),
+    ({"hostname_template": "{name}-{region}-{account_id}"}, "hostname_template: unknown field(s) {name}"),
     ({"organizational_units": ["ou-1"]}, "organizational_units[0]: 'ou-1' is not an OU id"),
     ({"include_accounts": ["1234"]}, "include_accounts[0]: '1234' is not a 12-digit account id"),
     ({"exclude_accounts": [123]}, "exclude_accounts[0]: 123 is not a 12-digit account id"),
@@ -146,3 +150,64 @@ def test_verify_file_wants_the_aws_org_suffix(tmp_path):
         path = tmp_path / name
         path.write_text("plugin: flowlogs.aws.organization\n")
         assert inventory.verify_file(str(path)) is expected
+
+
+@pytest.mark.parametrize("value, expected", [
+    ("prod-a", "prod-a"),
+    ("Prod / Payments (EU)", "Prod-Payments-EU"),  # AWS account names are any printable ASCII, spaces included
+    ("  team_x.v2  ", "team_x.v2"),
+    ("a,b:c[0]*", "a-b-c-0"),  # characters of Ansible host patterns (--limit) never reach a host name
+    ("--dash--", "dash"),
+    ("Compta & Paie", "Compta-Paie"),
+    ("Zürich", "Z-rich"),
+    ("()", ""),
+])
+def test_host_field_keeps_letters_digits_underscore_dot_dash(value, expected):
+    assert plugin.host_field(value) == expected
+
+
+def _org_named(names):
+    """ORG with its member accounts A, B, C renamed."""
+    org = dict(ORG, accounts=dict(ORG["accounts"]))
+    for account_id, name in names.items():
+        org["accounts"][account_id] = {"name": name, "state": "ACTIVE"}
+    return org
+
+
+def test_host_names_from_account_names_are_sanitised_and_the_name_variable_is_not():
+    org = _org_named({A: "Prod / Payments (EU)", B: "()", C: "dev"})
+    targets = plugin.make_targets(org, [A, B, C], {A: ["eu-west-1"], B: ["us-east-1"], C: ["us-east-1"]},
+                                  options(hostname_template="{account_name}_{region}"))
+    # An account name with nothing left for a host name gives the account id.
+    assert [target["name"] for target in targets] == ["Prod-Payments-EU_eu-west-1", B + "_us-east-1", "dev_us-east-1"]
+    assert targets[0]["vars"]["flowlogs_account_name"] == "Prod / Payments (EU)"
+    assert plugin.duplicate_host_problems(targets, "{account_name}_{region}") == []
+
+
+def test_two_targets_with_one_host_name_are_an_error_naming_hostname_template():
+    org = _org_named({A: "Prod A", B: "prod-a", C: "Prod/A"})
+    template = "{account_name}-{region}"
+    targets = plugin.make_targets(org, [A, B, C], {A: ["us-east-1"], B: ["us-east-1"], C: ["us-east-1", "eu-west-1"]},
+                                  options(hostname_template=template))
+    # "Prod A" and "Prod/A" give the same name in us-east-1 (host names are case-sensitive: prod-a is another).
+    assert plugin.duplicate_host_problems(targets, template) == [
+        "hostname_template: '{account_name}-{region}' gives the host name 'Prod-A-us-east-1' to account %s ('Prod A') "
+        "in us-east-1 and to account %s ('Prod/A') in us-east-1; add {account_id} to the template" % (A, C)]
+    with_id = plugin.make_targets(org, [A, B, C], {A: ["us-east-1"], B: ["us-east-1"], C: ["us-east-1"]},
+                                  options(hostname_template="{account_name}-{account_id}-{region}"))
+    assert plugin.duplicate_host_problems(with_id, "{account_name}-{account_id}-{region}") == []
+
+
+def test_the_inventory_makes_no_host_when_two_targets_share_a_name(monkeypatch):
+    """Through the plugin's query: the duplicate fails the source before any host is added."""
+    org = _org_named({A: "Prod A", B: "Prod  A", C: "c"})
+    monkeypatch.setattr(plugin, "read_organization", lambda client: org)
+    monkeypatch.setattr(plugin.InventoryModule, "region", None)
+    inventory = plugin.InventoryModule()
+    monkeypatch.setattr(inventory, "client", lambda service, region=None: object())
+    with pytest.raises(plugin.OrganizationError) as error:
+        inventory._query(options(hostname_template="{account_name}.{region}", check_regions=False))
+    assert str(error.value) == (
+        "flowlogs.aws.organization: 1 problem(s), no host was made: hostname_template: '{account_name}.{region}' "
+        "gives the host name 'Prod-A.us-east-1' to account %s ('Prod A') in us-east-1 and to account %s ('Prod  A') "
+        "in us-east-1; add {account_id} to the template" % (A, B))
