@@ -12,7 +12,8 @@ account has it). What it does not do: it never evaluates a bucket policy (anothe
 PutObject succeeds without one) and it delivers no flow-log records. So the test asserts the
 bucket policy document the owner wrote rather than a delivery, and nothing lands in the bucket.
 
-Five playbook runs (CI budget): site; site again after an account joined the organization
+Six playbook runs (CI budget): site; site again, unchanged: no change in any account; site again
+after an account joined the organization
 (shared_with.account_ids): the members change nothing, and the owner changes exactly the
 bucket policy and the Glue table, updated in place; the audit with remediation into the
 central bucket (a member's VPC left out, and the accounts' default VPCs), which changes neither
@@ -166,7 +167,13 @@ def test_central_bucket_and_one_table_over_the_organization(organization):
     assert table["Parameters"]["projection.aws_region.values"] == "eu-west-1,us-east-1"
     assert table["StorageDescriptor"]["Location"].startswith("s3://{0}/org/AWSLogs/".format(bucket))
 
-    # 2. An account joins the organization (no target yet): listed on the owner, it joins the
+    # 2. The unchanged re-run: no change in any account.
+    proc = run_playbook("flowlogs.aws.site", {}, "-i", inventory)
+    assert proc.returncode == 0, proc.stdout[-4000:]
+    assert _recaps(proc.stdout) == dict((host, {"changed": 0, "failed": 0}) for host in ["log-archive"] + list(members)), (
+        proc.stdout[-4000:])
+
+    # 3. An account joins the organization (no target yet): listed on the owner, it joins the
     # policy and the projection, in place; every member run changes nothing.
     joined = str(int(owner) + 10)
 
@@ -186,7 +193,7 @@ def test_central_bucket_and_one_table_over_the_organization(organization):
     assert updated["CreateTime"] == table["CreateTime"]
     assert updated["Parameters"]["projection.aws_account_id.values"] == ",".join(sorted(sources + [joined]))
 
-    # 3. audit with remediation into the central bucket: a VPC of member-a left out (and whatever
+    # 4. audit with remediation into the central bucket: a VPC of member-a left out (and whatever
     # default VPCs the accounts have) is named, then logged into the owner's bucket like the
     # members' own flow logs; the owner's bucket policy and table stay as site made them.
     left_out = _client("ec2", members["member-a"], "us-east-1").create_vpc(CidrBlock="10.71.0.0/16")["Vpc"]["VpcId"]
@@ -209,14 +216,14 @@ def test_central_bucket_and_one_table_over_the_organization(organization):
     assert [(f["LogDestination"], f["LogFormat"], f.get("DestinationOptions")) for f in remediated] == [
         (site_flow_log["LogDestination"], site_flow_log["LogFormat"], site_flow_log.get("DestinationOptions"))]
 
-    # 4. the audit again, read-only: every VPC of every account and region is covered.
+    # 5. the audit again, read-only: every VPC of every account and region is covered.
     proc = run_playbook("flowlogs.aws.audit", {"flowlogs_audit_report_path": str(report)}, "-i", inventory)
     assert proc.returncode == 0, proc.stdout[-4000:]
     found = json.loads(report.read_text())
     assert found["noncompliant_vpcs"] == [] and found["summary"]["percent"] == 100.0, found["table"]
     assert sorted(set(row["account_id"] for row in found["coverage"])) == sorted([owner] + list(members.values()))
 
-    # 5. teardown: members remove their flow logs first (the remediation's too), then the owner its
+    # 6. teardown: members remove their flow logs first (the remediation's too), then the owner its
     # table and its (empty) bucket.
     proc = run_playbook("flowlogs.aws.teardown", {}, "-i", inventory)
     assert proc.returncode == 0, proc.stdout[-4000:]
