@@ -12,6 +12,7 @@
 # that it never shares the test instance on 4566) with tests/localstack/localstack.sh, and
 # stops it at the end. LOCALSTACK_VENV is passed on to localstack.sh.
 # Example of a short trial: bash benchmarks/run.sh --sizes 1,10 --reps 2 --skip-site
+# One member target's cost per run (benchmarks/per_target.py): BENCH_SCRIPT=per_target.py bash benchmarks/run.sh
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
@@ -49,7 +50,8 @@ export AWS_URL
 trap 'LOCALSTACK_PORT="$PORT" tests/localstack/localstack.sh stop' EXIT
 
 state_dir="${LOCALSTACK_STATE_DIR:-$ROOT/tests/localstack/state/$PORT}"
-"$BENCH_VENV/bin/python" benchmarks/run.py \
+# BENCH_SCRIPT=per_target.py runs the per-target benchmark with the same set-up.
+"$BENCH_VENV/bin/python" "benchmarks/${BENCH_SCRIPT:-run.py}" \
   --endpoint-url "$AWS_URL" \
   --localstack-log "$state_dir/localstack.log" \
   --aws-cli "$BENCH_VENV/bin/aws" \
