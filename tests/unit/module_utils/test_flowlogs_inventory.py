@@ -193,7 +193,7 @@ def test_teardown_removes_only_marked_flow_logs_and_keeps_destinations_others_us
         flow_log("fl-ours", "vpc-1", tags=marked),
         flow_log("fl-foreign", "vpc-2", tags={"project": "x"}),
         flow_log("fl-s3", "vpc-1", tags=marked, log_group_name=None, log_destination_type="s3",
-                  log_destination="arn:aws:s3:::flowlogs-archive/vpc-flow-logs/"),
+                 log_destination="arn:aws:s3:::flowlogs-archive/vpc-flow-logs/"),
         flow_log("fl-elsewhere", "vpc-1", tags=marked, log_group_name="/other"),
     ]
     destinations = [dict(CWL, log_group_name="/g"), S3]
