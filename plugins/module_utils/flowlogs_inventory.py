@@ -646,8 +646,12 @@ def resolve_followers(values, view=None):
             organization = view["central"].get(name) or view["shared"].get(name)
             source = (organization["follow"] if organization else
                       _follow_settings([fl for fl in flow_logs if isinstance(fl, dict) and fl.get("destination") == name]))
+            own_format = flow_log.get("log_format") not in (None, "")
             flow_log = dict((key, value) for key, value in flow_log.items() if key != FOLLOW_KEY)
             for key, value in source.items():
+                # The tag field specifications go with the format they serve, not with another.
+                if key == "tag_field_specifications" and own_format:
+                    continue
                 flow_log.setdefault(key, value)
         resolved.append(flow_log)
     return dict(values, flowlogs_flow_logs=resolved)

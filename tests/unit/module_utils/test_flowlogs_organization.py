@@ -289,3 +289,16 @@ def test_a_follower_of_a_local_destination_takes_its_flow_logs_settings_and_keep
     # Nothing to follow: the same values, untouched.
     assert resolve_followers(values | {"flowlogs_flow_logs": values["flowlogs_flow_logs"][:2]})["flowlogs_flow_logs"] \
         == values["flowlogs_flow_logs"][:2]
+
+
+def test_a_follower_takes_the_tag_field_specifications_only_with_the_format_they_serve():
+    tagged = {"log_format": "${version} ${srcaddr} ${instance-tag}",
+              "tag_field_specifications": [{"resource_type": "instance", "tag_keys": ["team"]}]}
+    source = dict({"name": "vpc", "resource_ids": ["vpc-0123456789abcdef1"], "destination": "logs"}, **tagged)
+    values = {"flowlogs_destinations": [{"name": "logs", "type": "s3", "bucket_name": "b"}]}
+    follower = dict(REMEDIATION, destination="logs")
+    [unused, taken] = resolve_followers(dict(values, flowlogs_flow_logs=[source, follower]))["flowlogs_flow_logs"]
+    assert dict((key, taken[key]) for key in tagged) == tagged
+    own = dict(follower, log_format="${version} ${srcaddr} ${action}")
+    [unused, kept] = resolve_followers(dict(values, flowlogs_flow_logs=[source, own]))["flowlogs_flow_logs"]
+    assert kept["log_format"] == "${version} ${srcaddr} ${action}" and "tag_field_specifications" not in kept
