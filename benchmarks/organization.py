@@ -48,12 +48,13 @@ import uuid
 import boto3
 import yaml
 
+from common import is_write, save_json  # benchmarks/common.py
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 OWNER = "log-archive"
 OWNER_REGION = "us-east-1"
 MEMBER_REGIONS = ("us-east-1", "eu-west-1")
-READ_PREFIXES = ("Describe", "Get", "List", "Head", "BatchGet", "Lookup", "Search", "Test")
 RECAP_LINE = re.compile(r"^(\S+)\s+:\s+ok=(\d+)\s+changed=(\d+)\s+unreachable=(\d+)\s+failed=(\d+)", re.M)
 GENERATED_BEGIN = "<!-- BEGIN GENERATED: benchmarks/organization.py rewrites everything down to END GENERATED -->"
 GENERATED_END = "<!-- END GENERATED -->"
@@ -70,10 +71,6 @@ AWX_MB_PER_FORK = 100
 
 def log(message):
     print("[org-bench {0}] {1}".format(time.strftime("%H:%M:%S"), message), flush=True)
-
-
-def is_write(operation):
-    return not operation.startswith(READ_PREFIXES)
 
 
 # ---- the organization: accounts, VPCs and inventory (made and checked with boto3, untimed) -----
@@ -323,9 +320,7 @@ def measure(args):
 
 def save(args, results):
     """Write the raw results (after every organization, so that an interrupted run keeps what it measured)."""
-    with open(args.results, "w") as handle:
-        json.dump(results, handle, indent=1, sort_keys=True)
-        handle.write("\n")
+    save_json(args.results, results)
 
 
 # ---- figures from the results -------------------------------------------------------------------

@@ -37,9 +37,9 @@ import botocore.session
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from run import ROOT, REGION, Runner, log, fmt_time, median  # noqa: E402  (benchmarks/run.py)
+from common import is_write, save_json  # noqa: E402  (benchmarks/common.py)
+from run import ROOT, REGION, Runner, add_runner_arguments, log, fmt_time, median  # noqa: E402  (benchmarks/run.py)
 
-READ_PREFIXES = ("Describe", "Get", "List", "Head", "BatchGet", "Lookup", "Search", "Test")
 BEGIN = "<!-- BEGIN PER-TARGET: benchmarks/per_target.py rewrites everything down to END PER-TARGET -->"
 END = "<!-- END PER-TARGET -->"
 
@@ -78,7 +78,7 @@ def summarize_run(result):
         output = handle.read()
     recap = re.search(r"ok=(\d+)\s+changed=(\d+)\s+unreachable=\d+\s+failed=\d+\s+skipped=(\d+)", output)
     calls = result["api_calls"]
-    writes = dict((op, n) for op, n in calls.items() if not op.startswith(READ_PREFIXES))
+    writes = dict((op, n) for op, n in calls.items() if is_write(op))
     return {
         "wall_s": result["wall_s"], "cpu_s": result["cpu_s"], "load_1min_before": result["load_1min_before"],
         "ok": result["ok"], "changed": result["changed"],
@@ -196,15 +196,10 @@ def report(args, entries):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--endpoint-url", default=os.environ.get("AWS_URL"),
-                        help="LocalStack endpoint (default: $AWS_URL)")
-    parser.add_argument("--localstack-log", default=os.environ.get("LOCALSTACK_LOG"),
-                        help="LocalStack's log file, to count requests at the endpoint too")
+    add_runner_arguments(parser)
     parser.add_argument("--root", default=ROOT, help="the checkout of the collection to measure (default: this one)")
     parser.add_argument("--reps", type=int, default=3, help="unchanged re-runs after the first run (default 3)")
     parser.add_argument("--note", default="", help="one sentence: what this entry measures or what changed")
-    parser.add_argument("--ansible-playbook", default=os.path.join(ROOT, ".venv", "bin", "ansible-playbook"))
-    parser.add_argument("--module-python", default=os.path.join(ROOT, ".venv", "bin", "python"))
     parser.add_argument("--results", default=os.path.join(HERE, "per_target.json"))
     parser.add_argument("--doc", default=os.path.join(ROOT, "docs", "benchmarks.md"))
     parser.add_argument("--report-only", action="store_true", help="rewrite the doc section from --results")
@@ -221,9 +216,7 @@ def main():
                          "starts LocalStack)")
         entry = measure(args)
         entries.append(entry)
-        with open(args.results, "w") as handle:
-            json.dump(entries, handle, indent=1, sort_keys=True)
-            handle.write("\n")
+        save_json(args.results, entries)
         if not all(r["ok"] for r in entry["runs"]):
             report(args, entries)
             return 1

@@ -45,11 +45,12 @@ import uuid
 import botocore.session
 import psutil
 
+from common import is_write, save_json  # benchmarks/common.py
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 REGION = os.environ.get("AWS_REGION", "us-east-1")
 WRITE_OPERATIONS = {"CreateFlowLogs", "DeleteFlowLogs", "CreateTags", "DeleteTags"}
-READ_PREFIXES = ("Describe", "Get", "List", "Head", "BatchGet", "Lookup", "Search")
 WAYS = {
     "task": "(a) one module task, all ids",
     "module_loop": "(b) module loop, one id per iteration",
@@ -505,9 +506,7 @@ def measure_only_site(args):
 
 
 def save(args, results):
-    with open(args.results, "w") as handle:
-        json.dump(results, handle, indent=1, sort_keys=True)
-        handle.write("\n")
+    save_json(args.results, results)
 
 
 # ---- report ---------------------------------------------------------------------------------------
@@ -702,7 +701,7 @@ def render(results, summary, plot_name):
                   "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: |"]
         for r in site["runs"]:
             calls = collections.Counter(r["api_calls"])
-            reads = sum(c for op, c in calls.items() if op.startswith(READ_PREFIXES))
+            reads = sum(c for op, c in calls.items() if not is_write(op))
             flow = collections.Counter({op: c for op, c in calls.items() if op in WRITE_OPERATIONS
                                         or op == "DescribeFlowLogs"})
             lines.append("| {0}{1} | {2} | {3} | {4} | {5} | {6} | {7} | {8} | {9:.0f} / {10:.0f} |".format(
@@ -795,7 +794,7 @@ def targets(results, summary):
     site = results.get("site") or {}
     if site.get("runs") and len(site["runs"]) > 1:
         second = site["runs"][1]
-        writes = sum(c for op, c in second["api_calls"].items() if not op.startswith(READ_PREFIXES))
+        writes = sum(c for op, c in second["api_calls"].items() if is_write(op))
         rows.append(("site playbook's second run only reads (DESIGN §5)",
                      "{0} calls that are not reads, changed = {1}".format(writes, second["changed"]),
                      "yes" if writes == 0 and second["ok"] and not second["changed"] else "no"))
@@ -876,12 +875,19 @@ def report(args, results):
         log("target: {0}: {1} -> {2}".format(target, measured, met))
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+def add_runner_arguments(parser):
+    """The options Runner reads: the endpoint, LocalStack's log, the ansible-playbook and Python to run."""
     parser.add_argument("--endpoint-url", default=os.environ.get("AWS_URL"),
                         help="LocalStack endpoint (default: $AWS_URL)")
     parser.add_argument("--localstack-log", default=os.environ.get("LOCALSTACK_LOG"),
                         help="LocalStack's log file, to count requests at the endpoint too")
+    parser.add_argument("--ansible-playbook", default=os.path.join(ROOT, ".venv", "bin", "ansible-playbook"))
+    parser.add_argument("--module-python", default=os.path.join(ROOT, ".venv", "bin", "python"))
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    add_runner_arguments(parser)
     parser.add_argument("--sizes", default="1,10,100,500", help="numbers of subnets (default: 1,10,100,500)")
     parser.add_argument("--ways", default="task,module_loop,cli_loop",
                         help="which ways to run (default: task,module_loop,cli_loop)")
@@ -894,8 +900,6 @@ def main():
                              "from --results, and the site figures they held are shown beside the new ones as before")
     parser.add_argument("--site-note", default="",
                         help="with --only-site: one sentence saying what changed since the previous site figures")
-    parser.add_argument("--ansible-playbook", default=os.path.join(ROOT, ".venv", "bin", "ansible-playbook"))
-    parser.add_argument("--module-python", default=os.path.join(ROOT, ".venv", "bin", "python"))
     parser.add_argument("--aws-cli", default=shutil.which("aws") or os.path.join(ROOT, ".venv-bench", "bin", "aws"))
     parser.add_argument("--results", default=os.path.join(HERE, "results.json"))
     parser.add_argument("--doc", default=os.path.join(ROOT, "docs", "benchmarks.md"))
