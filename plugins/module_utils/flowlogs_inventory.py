@@ -26,6 +26,10 @@ from ansible_collections.flowlogs.aws.plugins.module_utils.ownership import MARK
 from ansible_collections.flowlogs.aws.plugins.module_utils.ownership import is_managed
 from ansible_collections.flowlogs.aws.plugins.module_utils.ownership import marker_problems
 from ansible_collections.flowlogs.aws.plugins.module_utils.ownership import with_marker
+from ansible_collections.flowlogs.aws.plugins.module_utils.query_side import ALARM_DEFAULTS
+from ansible_collections.flowlogs.aws.plugins.module_utils.query_side import athena_name_problems
+from ansible_collections.flowlogs.aws.plugins.module_utils.query_side import athena_problems
+from ansible_collections.flowlogs.aws.plugins.module_utils.query_side import log_insights_problems
 
 from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_settings import NO_TRAFFIC_TYPE_FAMILIES
 from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_settings import RESOURCE_TYPES
@@ -65,8 +69,6 @@ CHECK_ARGUMENT_SPEC = dict(
 )
 MAX_LISTED = 10  # ids named in one message; the rest are counted
 FLOW_LOG_NAME = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
-GLUE_NAME = re.compile(r"^[a-z0-9_]{1,255}$")
-WORKGROUP_NAME = re.compile(r"^[A-Za-z0-9._-]{1,128}$")
 S3_ONLY_FLOW_LOG_OPTIONS = ("file_format", "hive_compatible_partitions", "per_hour_partition")
 
 # Weak settings, each with the control it fails (AWS Security Hub controls reference:
@@ -129,6 +131,7 @@ class Inventory(object):
         self.region = values.get("flowlogs_region") or ""
         self.skip_demo = bool(skip_demo)
         self.demo_enabled = _bool(self.demo_vpc.get("enabled"), False)
+        self._query_side = None
         self.by_name = {}
         for destination in self.destinations:
             self.by_name.setdefault(destination.get("name"), destination)
@@ -188,6 +191,9 @@ class Inventory(object):
             # Destinations whose flow logs get no Athena table of their own: the owner's one table covers them.
             "organization_destinations": sorted(set(self.organization["shared"]) | set(self.organization["central"])),
             "destinations": self.resolved_destinations(),
+            # The inputs of the athena and log_insights roles, resolved and checked (query_side).
+            "athena": self.query_side()[0]["athena"],
+            "log_insights": self.query_side()[0]["log_insights"],
         }
 
     def resolved_destinations(self):
@@ -201,6 +207,130 @@ class Inventory(object):
             resolved.append(dest)
         return resolved
 
+    # ---- the query side ---------------------------------------------------------------
+    def query_side(self):
+        """The inputs of the athena and log_insights roles for every flow log of the description
+        and every shared bucket's table, with their problems (query_side.py's rules, each named by
+        the inventory field to change). Computed once.
+
+        ``athena``: a list; a flow log's own table has ``flow_log`` (its name), a shared bucket's
+        table over the organization has ``flow_log`` None. ``log_insights``: by flow log name.
+        The account ids of the table are those known here; the role adds the caller's account.
+        """
+        if self._query_side is None:
+            self._query_side = self._resolve_query_side()
+        return self._query_side
+
+    def _resolve_query_side(self):
+        side, problems = {"athena": [], "log_insights": {}}, []
+        state = self.state if self.state in ("present", "absent") else "present"
+        database = re.sub(r"[^A-Za-z0-9_]", "_", self.name).lower()
+        for index, flow_log in enumerate(self.flow_logs):
+            dest = self.destination_of(flow_log)
+            kind = DESTINATION_TYPES.get(dest.get("type"), {}).get("query_side")
+            name = str(flow_log.get("name"))
+            if not _bool(flow_log.get("query_ready"), True) or not FLOW_LOG_NAME.match(name) or kind != "athena":
+                # No table of its own here (or its name is wrong already): the names it gives are checked still.
+                given = dict((key, value) for key, value in (flow_log.get("athena") or {}).items() if value is not None)
+                problems.extend(athena_name_problems(given, self._namer(_flow_path(index), "athena.")))
+            if not _bool(flow_log.get("query_ready"), True) or not FLOW_LOG_NAME.match(name):
+                continue
+            if kind == "athena" and dest.get("name") not in self.organization["shared"] \
+                    and dest.get("name") not in self.organization["central"]:
+                athena = flow_log.get("athena") or {}
+                inputs = self._athena_inputs(dest, name, athena, database, _table_settings(flow_log),
+                                             flow_log.get("traffic_type") or "ALL")
+                inputs.update(flow_log=name, account_ids=[], regions=[])
+                problems.extend(athena_problems(
+                    dict(inputs, state=state), self._namer(_flow_path(index), "athena."), format_checked=True))
+                side["athena"].append(inputs)
+            elif kind == "log_insights":
+                inputs = self._log_insights_inputs(dest, flow_log, name)
+                problems.extend(log_insights_problems(
+                    dict(inputs, state=state, tags=self.tags),
+                    self._namer(_flow_path(index), "reject_alarm.", self._dest_index(dest)), format_checked=True))
+                side["log_insights"][name] = inputs
+        for dest_name, shared in sorted(self.organization["shared"].items()):
+            if shared.get("table") is None:
+                continue
+            dest = self.by_name.get(dest_name) or {}
+            inputs = self._athena_inputs(dict(dest, bucket_name=shared["bucket_name"], prefix=shared["prefix"]),
+                                         dest_name, shared.get("athena") or {}, database, shared["table"], "ALL")
+            inputs.update(flow_log=None, account_ids=list(shared["account_ids"]), regions=list(shared["regions"]))
+            path = _dest_path(self._dest_index(dest), "shared_with")
+            problems.extend(athena_problems(dict(inputs, state=state), self._namer(path, "athena."),
+                                            format_checked=True))
+            side["athena"].append(inputs)
+        return side, problems
+
+    def _athena_inputs(self, dest, name, athena, database, table, traffic_type):
+        """The athena role's inputs for the table named ``name`` over ``dest``'s bucket."""
+        kms_key = dest.get("kms_key_arn") or ""
+        return {
+            "destination": dest.get("name"),
+            "database": athena.get("database") or database,
+            "table": athena.get("table") or re.sub(r"[^A-Za-z0-9_]", "_", name).lower(),
+            "workgroup": athena.get("workgroup") or "{0}-{1}".format(self.name, name),
+            "flow_log_bucket": dest.get("bucket_name") or "",
+            "flow_log_prefix": dest.get("prefix") or "",
+            "log_format": table["log_format"],
+            "traffic_type": traffic_type,
+            "destination_options": dict((key, table[key]) for key in TABLE_SETTINGS if key != "log_format"),
+            "result_bucket": dest.get("bucket_name") or "",
+            "result_prefix": "athena-results/{0}/".format(name),
+            "result_encryption": "SSE_KMS" if kms_key else "SSE_S3",
+            "result_kms_key": kms_key,
+        }
+
+    def _log_insights_inputs(self, dest, flow_log, name):
+        """The log_insights role's inputs for a CloudWatch Logs flow log."""
+        alarm = dict(ALARM_DEFAULTS)
+        alarm.update((key, value) for key, value in (flow_log.get("reject_alarm") or {}).items() if value is not None)
+        group = dest.get("log_group_name") or ""
+        resource = "{0}-{1}".format(self.name, name)
+        return {
+            "flow_log": name,
+            "log_group_name": group,
+            "log_group_class": dest.get("log_group_class") or "STANDARD",
+            "log_format": flow_log.get("log_format"),
+            "traffic_type": flow_log.get("traffic_type") or "ALL",
+            "resource_name": resource,
+            # A folder per flow log: two flow logs sharing a log group keep their own saved queries.
+            "query_folder": "flowlogs/{0}/{1}".format(group.lstrip("/"), name),
+            "metric_filter_name": resource + "-rejected",
+            "metric_name": resource + "-rejected",
+            "alarm_name": resource + "-rejected",
+            "alarm_enabled": _bool(alarm["enabled"], True),
+            "alarm_threshold": alarm["threshold"],
+            "alarm_period": alarm["period"],
+            "sns_topic_name": alarm.get("sns_topic_name") or "",
+            "sns_topic_arn": alarm.get("sns_topic_arn") or "",
+            "email_subscriptions": list(alarm.get("email_subscriptions") or []),
+        }
+
+    def _dest_index(self, dest):
+        for index, candidate in enumerate(self.destinations):
+            if candidate is dest or candidate.get("name") == dest.get("name"):
+                return index
+        return None
+
+    def _namer(self, path, group, dest_index=None):
+        """Names a query-side input by the inventory field to change; None for what the inventory
+        checks already (bucket, prefix, log group, class: the destination's checks)."""
+        own = {"database": group + "database", "table": group + "table", "workgroup": group + "workgroup",
+               "alarm_enabled": group + "enabled", "alarm_threshold": group + "threshold",
+               "alarm_period": group + "period", "sns_topic_name": group + "sns_topic_name",
+               "sns_topic_arn": group + "sns_topic_arn", "email_subscriptions": group + "email_subscriptions"}
+        derived = {"metric_filter_name": "flowlogs_name", "metric_name": "flowlogs_name", "alarm_name": "flowlogs_name",
+                   "tags": "flowlogs_tags",
+                   "query_folder": _dest_path(dest_index, "log_group_name") if dest_index is not None else "flowlogs_name"}
+
+        def name(key):
+            if key in own:
+                return "{0}.{1}".format(path, own[key])
+            return derived.get(key)
+        return name
+
     # ---- problems -------------------------------------------------------------------
     def problems(self):
         problems = []
@@ -208,6 +338,7 @@ class Inventory(object):
         problems.extend(self._destination_problems())
         problems.extend(self._claim_problems())
         problems.extend(self._flow_log_problems())
+        problems.extend(self.query_side()[1])
         problems.extend(self._delivery_role_problems())
         problems.extend(self._demo_problems())
         return problems
@@ -329,13 +460,6 @@ class Inventory(object):
             problems.extend(self._flow_log_destination_problems(index, flow_log))
             problems.extend(self._resource_problems(index, flow_log))
             problems.extend(self._format_problems(index, flow_log))
-            athena = flow_log.get("athena") or {}
-            for field, pattern, rule in (("database", GLUE_NAME, "lowercase letters, digits and underscores"),
-                                         ("table", GLUE_NAME, "lowercase letters, digits and underscores"),
-                                         ("workgroup", WORKGROUP_NAME, "letters, digits, '.', '_' and '-'")):
-                if athena.get(field) is not None and not pattern.match(str(athena[field])):
-                    problems.append("{0}: must be {1} (got {2!r})".format(
-                        _flow_path(index, "athena." + field), rule, athena[field]))
         return problems
 
     def _flow_log_destination_problems(self, index, flow_log):
