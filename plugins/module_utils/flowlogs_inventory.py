@@ -74,6 +74,18 @@ S3_ONLY_FLOW_LOG_OPTIONS = ("file_format", "hive_compatible_partitions", "per_ho
 # Weak settings, each with the control it fails (AWS Security Hub controls reference:
 # "Security Hub controls for CloudWatch", "... for Amazon EC2", "... for Amazon S3").
 MIN_RETENTION_DAYS = 365  # CloudWatch.16 / AWS Config cw-loggroup-retention-period-check default
+# What a flowlogs_destinations[] entry gets when it says nothing (meta/argument_specs.yml documents
+# the same values; tests/unit/module_utils/test_flowlogs_inventory.py holds the two together).
+DESTINATION_DEFAULTS = {
+    "retention_days": MIN_RETENTION_DAYS,
+    "log_group_class": "STANDARD",
+    "versioning": True,
+    "object_lock": False,
+    "transition_to_ia_days": 30,
+    "transition_to_glacier_days": 90,
+    "expiration_days": 365,
+    "kms_key_create": False,
+}
 
 
 def _path(kind, index, field=None):
@@ -191,9 +203,42 @@ class Inventory(object):
             # Destinations whose flow logs get no Athena table of their own: the owner's one table covers them.
             "organization_destinations": sorted(set(self.organization["shared"]) | set(self.organization["central"])),
             "destinations": self.resolved_destinations(),
+            # The inputs of the destination role, by flowlogs_destinations index, defaults applied.
+            "destination_inputs": [self.destination_inputs(dest, hive, plain) for dest in self.destinations],
             # The inputs of the athena and log_insights roles, resolved and checked (query_side).
             "athena": self.query_side()[0]["athena"],
             "log_insights": self.query_side()[0]["log_insights"],
+        }
+
+    @staticmethod
+    def destination_inputs(dest, hive, plain):
+        """The destination role's inputs for one flowlogs_destinations[] entry, named as the role
+        names them without ``destination_`` (the account, region and sharing are the run's)."""
+        def value(key):
+            given = dest.get(key)
+            default = DESTINATION_DEFAULTS[key]
+            if given in (None, ""):
+                return default
+            return _bool(given, default) if isinstance(default, bool) else _int(given, default) \
+                if isinstance(default, int) else given
+        return {
+            "type": dest.get("type"),
+            "log_group_name": dest.get("log_group_name") or "",
+            "log_group_retention": value("retention_days"),
+            "log_group_class": value("log_group_class"),
+            "kms_key_arn": dest.get("kms_key_arn") or "",
+            "kms_key_create": value("kms_key_create"),
+            "bucket_name": dest.get("bucket_name") or "",
+            "stream_name": dest.get("stream_name") or "",
+            "bucket_prefix": dest.get("prefix") or "",
+            "bucket_versioning": value("versioning"),
+            "bucket_object_lock": value("object_lock"),
+            "bucket_transition_to_ia_days": value("transition_to_ia_days"),
+            "bucket_transition_to_glacier_days": value("transition_to_glacier_days"),
+            "bucket_expiration_days": value("expiration_days"),
+            # The key layouts the bucket policy admits: from every flow log delivering there (layouts()).
+            "hive_compatible_partitions": dest.get("name") in hive,
+            "plain_partitions": dest.get("name") in plain,
         }
 
     def resolved_destinations(self):
@@ -343,15 +388,21 @@ class Inventory(object):
         problems.extend(self._demo_problems())
         return problems
 
-    def _destination_problems(self):
-        problems = []
-        seen = {}
-        for index, dest in enumerate(self.destinations):
-            name = dest.get("name")
+    @staticmethod
+    def _repeated_name_problems(entries, path, what):
+        """One problem per entry whose name an earlier entry has (``path``: _dest_path or _flow_path)."""
+        problems, seen = [], {}
+        for index, entry in enumerate(entries):
+            name = entry.get("name")
             if name in seen:
-                problems.append("{0}: the name {1!r} is also used by {2}; destination names must be unique".format(
-                    _dest_path(index, "name"), name, _dest_path(seen[name])))
+                problems.append("{0}: the name {1!r} is also used by {2}; {3} names must be unique".format(
+                    path(index, "name"), name, path(seen[name]), what))
             seen.setdefault(name, index)
+        return problems
+
+    def _destination_problems(self):
+        problems = self._repeated_name_problems(self.destinations, _dest_path, "destination")
+        for index, dest in enumerate(self.destinations):
             kind = dest.get("type")
             if kind not in DESTINATION_TYPES:
                 # Never taken for s3: the registry lists every type the roles can create.
@@ -419,9 +470,9 @@ class Inventory(object):
 
     @staticmethod
     def _lifecycle_problems(index, dest):
-        ia = _int(dest.get("transition_to_ia_days"), 30)
-        glacier = _int(dest.get("transition_to_glacier_days"), 90)
-        expire = _int(dest.get("expiration_days"), 365)
+        ia = _int(dest.get("transition_to_ia_days"), DESTINATION_DEFAULTS["transition_to_ia_days"])
+        glacier = _int(dest.get("transition_to_glacier_days"), DESTINATION_DEFAULTS["transition_to_glacier_days"])
+        expire = _int(dest.get("expiration_days"), DESTINATION_DEFAULTS["expiration_days"])
         if (ia == 0 or ia >= 30) and (glacier == 0 or glacier > ia) and (expire == 0 or expire > max(ia, glacier)):
             return []
         return ["{0}: transition_to_ia_days must be 0 or at least 30, transition_to_glacier_days 0 or more than "
@@ -445,14 +496,9 @@ class Inventory(object):
         return problems
 
     def _flow_log_problems(self):
-        problems = []
-        seen = {}
+        problems = self._repeated_name_problems(self.flow_logs, _flow_path, "flow log")
         for index, flow_log in enumerate(self.flow_logs):
             name = flow_log.get("name")
-            if name in seen:
-                problems.append("{0}: the name {1!r} is also used by {2}; flow log names must be unique".format(
-                    _flow_path(index, "name"), name, _flow_path(seen[name])))
-            seen.setdefault(name, index)
             if not FLOW_LOG_NAME.match(name or ""):
                 problems.append("{0}: may hold only 1-64 letters, digits, '.', '_' and '-' (it names the Athena "
                                 "workgroup) (got {1!r})".format(_flow_path(index, "name"), name))
@@ -511,7 +557,9 @@ class Inventory(object):
     def _format_problems(self, index, flow_log):
         log_format = flow_log.get("log_format")
         try:
-            fields = parse_format(log_format)
+            # Against the records of the flow log's resource type, with its tag field specifications: the
+            # one check of the format on its way to CreateFlowLogs (the roles it passes through do not repeat it).
+            fields = parse_format(log_format, flow_log.get("tag_field_specifications"), resource_type(flow_log))
         except FlowLogFormatError as error:
             return ["{0}: {1}".format(_flow_path(index, "log_format"), problem)
                     for problem in (getattr(error, "problems", None) or [str(error)])]

@@ -59,9 +59,12 @@ def described(aws):
 
 def test_enable_logs_existing_vpcs_found_by_tag_and_is_idempotent(described, aws):
     vpcs, values, suffix = described
+    # A format with a tag field, and its tag field specifications: from the inventory to CreateFlowLogs.
     values["flowlogs_flow_logs"] = [{
         "name": "tagged-vpcs", "resource_type": "VPC", "resource_filters": {"tag:playbook-test": suffix},
         "destination": "cloudwatch", "traffic_type": "REJECT",
+        "log_format": "${version} ${interface-id} ${srcaddr} ${dstaddr} ${action} ${instance-tag}",
+        "tag_field_specifications": [{"resource_type": "instance", "tag_keys": ["Name"]}],
     }]
     first = run_playbook("flowlogs.aws.enable", values, "-i", INVENTORY)
     assert first.returncode == 0, first.stdout[-3000:]
@@ -73,6 +76,9 @@ def test_enable_logs_existing_vpcs_found_by_tag_and_is_idempotent(described, aws
     assert sorted(fl["ResourceId"] for fl in flow_logs) == sorted(vpcs)
     assert {fl["TrafficType"] for fl in flow_logs} == {"REJECT"}
     assert {fl["LogGroupName"] for fl in flow_logs} == {"/flowlogs-pb/" + suffix}
+    assert {fl["LogFormat"] for fl in flow_logs} == {values["flowlogs_flow_logs"][0]["log_format"]}
+    assert [fl.get("TagFieldSpecifications") for fl in flow_logs] == [
+        [{"ResourceType": "instance", "TagKeys": ["Name"]}]] * 2
     # enable never builds the demo VPC, whatever the inventory says.
     demo = aws("ec2").describe_vpcs(Filters=[{"Name": "tag:Name", "Values": [values["flowlogs_name"]]}])["Vpcs"]
     assert demo == []

@@ -1,9 +1,12 @@
 """The whole-inventory checks, derived values, weak-setting warnings and teardown plan."""
 
 import copy
+import os
 
 import pytest
+import yaml
 
+from ansible_collections.flowlogs.aws.plugins.module_utils.flowlogs_inventory import DESTINATION_DEFAULTS
 from ansible_collections.flowlogs.aws.plugins.module_utils.flowlogs_inventory import check_inventory
 from ansible_collections.flowlogs.aws.plugins.module_utils.flowlogs_inventory import missing_resource_problems
 from ansible_collections.flowlogs.aws.plugins.module_utils.flowlogs_inventory import teardown_plan
@@ -242,3 +245,22 @@ def test_a_created_key_is_kms_and_excludes_a_given_key():
         dict(CWL, kms_key_create=True, kms_key_arn="arn:aws:kms:us-east-1:123456789012:key/k"), S3])
     assert check_inventory(both)["problems"] == [
         "flowlogs_destinations[0].kms_key_create: give kms_key_arn or kms_key_create, not both"]
+
+
+def test_destination_inputs_apply_the_documented_defaults_once():
+    """The plan's defaults are those meta/argument_specs.yml documents for flowlogs_destinations[]."""
+    specs = os.path.join(os.path.dirname(__file__), "..", "..", "..", "roles", "flowlogs", "meta", "argument_specs.yml")
+    with open(specs) as handle:
+        options = yaml.safe_load(handle)["argument_specs"]["main"]["options"]["flowlogs_destinations"]["options"]
+    assert DESTINATION_DEFAULTS == dict((key, options[key]["default"]) for key in DESTINATION_DEFAULTS)
+    inputs = check_inventory(GOOD)["plan"]["destination_inputs"]
+    assert [i["type"] for i in inputs] == ["cloud-watch-logs", "s3"]
+    assert (inputs[0]["log_group_retention"], inputs[0]["log_group_class"]) == (365, "STANDARD")
+    assert (inputs[1]["bucket_transition_to_ia_days"], inputs[1]["bucket_transition_to_glacier_days"],
+            inputs[1]["bucket_expiration_days"], inputs[1]["bucket_versioning"]) == (30, 90, 365, True)
+    assert (inputs[1]["hive_compatible_partitions"], inputs[1]["plain_partitions"]) == (True, True)
+    given = check_inventory(_with(flowlogs_destinations=[dict(CWL, retention_days=0), dict(
+        S3, versioning=False, transition_to_ia_days=0, expiration_days=0)]))["plan"]["destination_inputs"]
+    assert given[0]["log_group_retention"] == 0
+    assert (given[1]["bucket_versioning"], given[1]["bucket_transition_to_ia_days"],
+            given[1]["bucket_expiration_days"]) == (False, 0, 0)
