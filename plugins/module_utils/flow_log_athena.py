@@ -11,6 +11,7 @@ run share one computation, and the unit tests can cover it without AWS.
 
 import re
 
+from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_format import S3_BUCKET_PATTERN
 from ansible_collections.flowlogs.aws.plugins.module_utils.problems import ProblemsError
 
 __all__ = [
@@ -40,7 +41,7 @@ QUERY_MAX = 262144
 NAME_MAX = 128
 
 _WORKGROUP_RE = re.compile(r"^[a-zA-Z0-9._-]{1,128}$")
-_S3_URL_RE = re.compile(r"^s3://([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])(/.*)?$")
+_S3_URL_RE = re.compile(r"^s3://(" + S3_BUCKET_PATTERN + r")(/.*)?$")
 _SET_RE = re.compile(r"^[A-Za-z0-9._:/-]{1,64}$")
 
 

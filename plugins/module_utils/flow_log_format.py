@@ -1034,8 +1034,22 @@ def s3_layout(file_format="plain-text", hive_compatible_partitions=False, per_ho
     return layout
 
 
+# A general purpose bucket name's characters and length (S3 "General purpose bucket naming rules"; the
+# further rules, such as no "..", are validate_bucket_name's in flow_log_policies). One definition for
+# the collection.
+S3_BUCKET_PATTERN = r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]"
+S3_BUCKET_NAME = re.compile("^" + S3_BUCKET_PATTERN + "$")
+# The characters of a prefix segment: S3's safe key characters, and '=' of Hive-style keys.
+PREFIX_SEGMENT = re.compile(r"^[A-Za-z0-9!_.'()=-]+$")
+
+
 def normalize_prefix(prefix):
-    """Normalise an S3 key prefix: '' or 'a/b/' (one trailing slash, none leading)."""
+    """Normalise an S3 key prefix: '' or 'a/b/' (one trailing slash, none leading).
+
+    The one rule for a flow-log prefix (flow_log_policies.normalize_prefix gives the same
+    without the trailing slash): safe characters between single slashes, and not under
+    ``AWSLogs/``, the folder AWS adds itself.
+    """
     if prefix is None:
         return ""
     if not isinstance(prefix, str):
@@ -1043,10 +1057,17 @@ def normalize_prefix(prefix):
     stripped = prefix.strip("/")
     if not stripped:
         return ""
+    problems = []
+    rule = "it may only hold letters, digits and !_.'()=- between single slashes"
     if "//" in stripped or re.search(r"\s", stripped):
-        raise FlowLogFormatError("prefix %r has an empty segment or whitespace" % prefix)
-    if stripped == "AWSLogs":
-        raise FlowLogFormatError("prefix %r is not allowed: AWS reserves AWSLogs" % prefix)
+        problems.append("prefix %r has an empty segment or whitespace: %s" % (prefix, rule))
+    elif any(not PREFIX_SEGMENT.match(segment) for segment in stripped.split("/")):
+        problems.append("prefix %r is not allowed: %s" % (prefix, rule))
+    if stripped.split("/")[0] == "AWSLogs":
+        problems.append("prefix %r is not allowed: AWS reserves AWSLogs (a prefix may not start with AWSLogs, "
+                        "AWS adds AWSLogs/ itself)" % prefix)
+    if problems:
+        raise FlowLogFormatError("; ".join(problems), problems)
     return stripped + "/"
 
 
@@ -1154,7 +1175,7 @@ def _string_list(name, values, check):
 def _bucket_name(bucket):
     if isinstance(bucket, str) and bucket.startswith("s3://"):
         bucket = bucket[len("s3://"):].rstrip("/")
-    if not isinstance(bucket, str) or not re.match(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", bucket):
+    if not isinstance(bucket, str) or not S3_BUCKET_NAME.match(bucket):
         raise FlowLogFormatError("bucket must be an S3 bucket name, got %r" % (bucket,))
     return bucket
 

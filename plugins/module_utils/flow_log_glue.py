@@ -14,6 +14,7 @@ statement, and the differences between a table that exists and the one wanted.
 import datetime
 import re
 
+from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_format import S3_BUCKET_NAME
 from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_format import FILE_FORMATS
 from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_format import FlowLogFormatError
 from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_format import athena_columns
@@ -50,7 +51,6 @@ _OWNED_PREFIXES = ("projection.",)
 # Athena accepts only lowercase letters, digits and underscores in database and table names
 # (it lowercases anything else, and hyphens need quoting everywhere): ask for that.
 _NAME_RE = re.compile(r"^[a-z0-9_]{1,255}$")
-_BUCKET_RE = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
 _S3_ARN_RE = re.compile(r"^arn:aws[a-zA-Z-]*:s3:::([^/]+)(/.*)?$")
 _S3_URL_RE = re.compile(r"^s3://([^/]+)(/.*)?$")
 
@@ -155,7 +155,7 @@ def build_desired(database, table, log_format=None, destination_options=None, bu
         problems.append("give the flow logs' bucket (bucket, and prefix if any) or log_destination")
     if isinstance(bucket, str) and bucket.startswith("s3://"):
         bucket = bucket[len("s3://"):].rstrip("/")
-    if bucket is not None and (not isinstance(bucket, str) or not _BUCKET_RE.match(bucket)):
+    if bucket is not None and (not isinstance(bucket, str) or not S3_BUCKET_NAME.match(bucket)):
         problems.append("bucket must be an S3 bucket name (3 to 63 lowercase letters, digits, dots, "
                         "hyphens), got %r" % (bucket,))
     try:

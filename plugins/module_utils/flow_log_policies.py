@@ -35,6 +35,9 @@ The documents follow what AWS documents for VPC Flow Logs, tightened where scann
 import re
 
 from ansible_collections.flowlogs.aws.plugins.module_utils.destination_types import DESTINATION_TYPES
+from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_format import S3_BUCKET_NAME
+from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_format import FlowLogFormatError
+from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_format import normalize_prefix as format_normalize_prefix
 from ansible_collections.flowlogs.aws.plugins.module_utils.problems import ProblemsError
 
 POLICY_VERSION = "2012-10-17"
@@ -85,11 +88,9 @@ LOG_GROUP_ARN = re.compile(
     r"^arn:(?P<partition>aws(?:-[a-z]+)*):logs:(?P<region>[a-z]{2}(?:-[a-z]+)+-[0-9]+):"
     r"(?P<account>[0-9]{12}):log-group:(?P<name>[.\-_/#A-Za-z0-9]{1,512})(?::\*)?$"
 )
-BUCKET_NAME = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
 IPV4 = re.compile(r"^[0-9]{1,3}(\.[0-9]{1,3}){3}$")
 # Prefix segments: S3 "safe" key characters only, so that no prefix can act as a policy
 # wildcard ("*", "?") or break the ARN.
-PREFIX_SEGMENT = re.compile(r"^[A-Za-z0-9!_.'()=-]+$")
 HIVE_CHOICES = (False, True, "both")
 # S3 Object Ownership settings (PutBucketOwnershipControls). The first one is what the
 # destination role applies and the default here.
@@ -181,7 +182,7 @@ def validate_bucket_name(bucket):
     if not isinstance(bucket, str):
         return ["bucket name must be a string, got {0!r}".format(bucket)]
     problems = []
-    if not BUCKET_NAME.match(bucket):
+    if not S3_BUCKET_NAME.match(bucket):
         problems.append(
             "bucket name {0!r} must be 3 to 63 lowercase letters, digits, dots or hyphens, "
             "starting and ending with a letter or digit".format(bucket)
@@ -196,25 +197,13 @@ def validate_bucket_name(bucket):
 def normalize_prefix(prefix):
     """The S3 prefix without leading or trailing slashes ('' for none); raises on a bad prefix.
 
-    AWS adds ``AWSLogs/`` itself, so a prefix may not start with it.
+    flow_log_format.normalize_prefix holds the rule (AWS adds ``AWSLogs/`` itself, so a prefix
+    may not start with it); this is its form for policy resources.
     """
-    if prefix is None:
-        return ""
-    if not isinstance(prefix, str):
-        raise FlowLogPolicyError("prefix must be a string, got {0!r}".format(prefix))
-    stripped = prefix.strip("/")
-    if not stripped:
-        return ""
-    segments = stripped.split("/")
-    problems = []
-    if any(not PREFIX_SEGMENT.match(segment) for segment in segments):
-        problems.append(
-            "prefix {0!r} may only hold letters, digits and !_.'()=- between single slashes".format(prefix)
-        )
-    if segments[0] == "AWSLogs":
-        problems.append("prefix {0!r} may not start with AWSLogs (AWS adds AWSLogs/ itself)".format(prefix))
-    _raise(problems)
-    return stripped
+    try:
+        return format_normalize_prefix(prefix).rstrip("/")
+    except FlowLogFormatError as error:
+        raise FlowLogPolicyError(error.problems)
 
 
 # --------------------------------------------------------------------------- ARNs

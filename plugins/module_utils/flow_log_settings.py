@@ -11,6 +11,7 @@ import re
 from collections import OrderedDict
 from collections import namedtuple
 
+from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_format import S3_BUCKET_NAME
 from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_format import FlowLogFormatError
 from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_format import normalize_format
 from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_format import parse_format
@@ -71,7 +72,6 @@ LOG_GROUP_ARN = re.compile(
     r"^" + _PARTITION + r":logs:(?P<region>[a-z0-9-]+):(?P<account>\d{12}):log-group:(?P<name>[.\-_/#A-Za-z0-9]{1,512}?)(?::\*)?$"
 )
 S3_ARN = re.compile(r"^" + _PARTITION + r":s3:::(?P<bucket>[^/]+)(?P<prefix>/.*)?$")
-S3_BUCKET_NAME = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
 FIREHOSE_ARN = re.compile(
     r"^" + _PARTITION + r":firehose:(?P<region>[a-z0-9-]+):(?P<account>\d{12}):deliverystream/[A-Za-z0-9._-]{1,64}$"
 )

@@ -15,11 +15,11 @@ from ansible_collections.flowlogs.aws.plugins.module_utils.destination_types imp
 from ansible_collections.flowlogs.aws.plugins.module_utils.destination_types import type_problem
 from ansible_collections.flowlogs.aws.plugins.module_utils.firehose_streams import stream_name_problems
 from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_audit import telemetry_rule
+from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_format import S3_BUCKET_NAME
 from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_format import FlowLogFormatError
 from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_format import parse_format
 from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_settings import LOG_GROUP_ARN
 from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_settings import LOG_GROUP_NAME
-from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_settings import S3_BUCKET_NAME
 from ansible_collections.flowlogs.aws.plugins.module_utils.log_groups import RETENTION_DAYS
 from ansible_collections.flowlogs.aws.plugins.module_utils.log_groups import class_feature_problems
 from ansible_collections.flowlogs.aws.plugins.module_utils.ownership import MARKER

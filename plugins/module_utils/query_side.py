@@ -22,6 +22,7 @@ Name pattern; the alarm and metric filter rules those of PutMetricAlarm and PutM
 import ipaddress
 import re
 
+from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_format import S3_BUCKET_NAME
 from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_format import FlowLogFormatError
 from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_format import parse_format
 from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_insights import INSIGHTS_QUERIES
@@ -30,7 +31,6 @@ from ansible_collections.flowlogs.aws.plugins.module_utils.log_groups import cla
 GLUE_NAME = re.compile(r"^[a-z0-9_]{1,255}$")
 WORKGROUP_NAME = re.compile(r"^[A-Za-z0-9._-]{1,128}$")
 # The bucket names Athena reads from and writes to (the role's own check; the destination role's is stricter).
-BUCKET_NAME = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
 ACCOUNT_ID = re.compile(r"^[0-9]{12}$")
 REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+-[0-9]+$")
 DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
@@ -117,7 +117,7 @@ def athena_problems(values, name=None, format_checked=False):
     if values.get("state", "present") != "present":
         return found.found
     for key in ("flow_log_bucket", "result_bucket"):
-        if not BUCKET_NAME.match(str(values.get(key) or "")):
+        if not S3_BUCKET_NAME.match(str(values.get(key) or "")):
             found.add(key, "must be an S3 bucket name")
     if str(values.get("flow_log_prefix") or "").strip("/") == "AWSLogs":
         found.add("flow_log_prefix", "may not be AWSLogs, the folder flow logs create under the prefix")
