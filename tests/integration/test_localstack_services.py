@@ -306,3 +306,66 @@ def test_put_metric_filter_replaces_a_filter_of_the_same_name(client, name):
         assert logs.describe_metric_filters(logGroupName=group)["metricFilters"] == []
     finally:
         logs.delete_log_group(logGroupName=group)
+
+
+# S3 refuses these bucket settings; LocalStack 4.13.1 accepted them (extension: s3.py).
+def _rule(rule_id="r", **actions):
+    rule = {"ID": rule_id, "Filter": {"Prefix": ""}, "Status": "Enabled"}
+    rule.update(actions)
+    return rule
+
+
+@pytest.fixture
+def bucket(client):
+    s3 = client("s3")
+    name = "flowlogs-it-rules-" + uuid.uuid4().hex[:12]
+    s3.create_bucket(Bucket=name, ObjectLockEnabledForBucket=True)
+    yield name
+    s3.delete_bucket(Bucket=name)
+
+
+@pytest.mark.parametrize("rules, code, message", [
+    ([_rule()], "InvalidRequest", "At least one action needs to be specified in a rule"),
+    ([_rule(Expiration={"Days": 3}), _rule(Expiration={"Days": 4})], "InvalidArgument",
+     "Rule ID must be unique. Found same ID for more than one rule"),
+    ([_rule("x" * 256, Expiration={"Days": 3})], "InvalidArgument", "ID length should not exceed"),
+    ([_rule(Transitions=[{"Days": 29, "StorageClass": "STANDARD_IA"}])], "InvalidArgument",
+     "greater than or equal to 30 for storageClass 'STANDARD_IA'"),
+    ([_rule(Transitions=[{"Days": 10, "StorageClass": "ONEZONE_IA"}])], "InvalidArgument",
+     "greater than or equal to 30 for storageClass 'ONEZONE_IA'"),
+    ([_rule(Transitions=[{"Days": 90, "StorageClass": "GLACIER"}], Expiration={"Days": 90})], "InvalidArgument",
+     "'Days' in the Expiration action must be greater than 'Days' in the Transition action"),
+])
+def test_s3_refuses_a_lifecycle_configuration_aws_refuses(client, bucket, rules, code, message):
+    s3 = client("s3")
+    with pytest.raises(ClientError) as error:
+        s3.put_bucket_lifecycle_configuration(Bucket=bucket, LifecycleConfiguration={"Rules": rules})
+    assert error.value.response["Error"]["Code"] == code
+    assert message in error.value.response["Error"]["Message"]
+    with pytest.raises(ClientError) as missing:
+        s3.get_bucket_lifecycle_configuration(Bucket=bucket)
+    assert missing.value.response["Error"]["Code"] == "NoSuchLifecycleConfiguration"
+
+
+def test_s3_accepts_the_lifecycle_rules_aws_accepts(client, bucket):
+    s3 = client("s3")
+    rules = [_rule("a", Transitions=[{"Days": 30, "StorageClass": "STANDARD_IA"}, {"Days": 90, "StorageClass": "GLACIER"}],
+                   Expiration={"Days": 365}),
+             _rule("b", Transitions=[{"Days": 0, "StorageClass": "GLACIER"}]),
+             _rule("c", AbortIncompleteMultipartUpload={"DaysAfterInitiation": 7})]
+    s3.put_bucket_lifecycle_configuration(Bucket=bucket, LifecycleConfiguration={"Rules": rules})
+    assert s3.get_bucket_lifecycle_configuration(Bucket=bucket)["Rules"] == rules
+    s3.delete_bucket_lifecycle(Bucket=bucket)
+
+
+@pytest.mark.parametrize("retention", [{"Mode": "GOVERNANCE", "Days": 0}, {"Mode": "COMPLIANCE", "Years": 0}])
+def test_s3_refuses_a_default_retention_that_is_not_positive(client, bucket, retention):
+    s3 = client("s3")
+    with pytest.raises(ClientError) as error:
+        s3.put_object_lock_configuration(Bucket=bucket, ObjectLockConfiguration={
+            "ObjectLockEnabled": "Enabled", "Rule": {"DefaultRetention": retention}})
+    assert error.value.response["Error"]["Code"] == "InvalidArgument"
+    assert error.value.response["Error"]["Message"] == "Default retention period must be a positive integer value."
+    assert "Rule" not in s3.get_object_lock_configuration(Bucket=bucket)["ObjectLockConfiguration"]
+    s3.put_object_lock_configuration(Bucket=bucket, ObjectLockConfiguration={
+        "ObjectLockEnabled": "Enabled", "Rule": {"DefaultRetention": {"Mode": "GOVERNANCE", "Days": 1}}})

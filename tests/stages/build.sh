@@ -192,7 +192,7 @@ YAML
 cat > flow-logs.yml <<'YAML'
 ---
 # Two module_defaults groups, as the README shows: group/flowlogs.aws.aws also reaches the
-# community.aws modules the roles call (s3_lifecycle for the bucket's expiration).
+# community.aws modules the roles call (sns_topic for the REJECT alarm's topic).
 - name: Flow logs for our VPC, with the flowlogs.aws roles
   hosts: prod_network
   gather_facts: false
