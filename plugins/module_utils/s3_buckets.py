@@ -38,13 +38,12 @@ from ansible_collections.amazon.aws.plugins.module_utils.errors import AWSErrorH
 from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 from ansible_collections.amazon.aws.plugins.module_utils.policy import compare_policies
 
+from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_policies import validate_bucket_name
 from ansible_collections.flowlogs.aws.plugins.module_utils.ownership import is_managed
 from ansible_collections.flowlogs.aws.plugins.module_utils.ownership import marker_problems
 from ansible_collections.flowlogs.aws.plugins.module_utils.ownership import with_marker
 from ansible_collections.flowlogs.aws.plugins.module_utils.problems import ProblemsError
 
-BUCKET_RE = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
-IPV4_RE = re.compile(r"^[0-9]{1,3}(\.[0-9]{1,3}){3}$")
 KMS_KEY_ARN_RE = re.compile(r"^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[A-Za-z0-9-]+$")
 TAGS_MAX = 50
 RULE_ID_MAX = 255
@@ -84,12 +83,8 @@ class S3BucketErrorHandler(AWSErrorHandler):
 
 
 def bucket_name_problems(name, field="name"):
-    if not isinstance(name, str) or not BUCKET_RE.match(name) or ".." in name or IPV4_RE.match(name) \
-            or name.startswith(("xn--", "sthree-")) or name.endswith(("-s3alias", "--ol-s3")):
-        return ["%s: %r is not a bucket name (3 to 63 lowercase letters, digits, dots or hyphens, starting and "
-                "ending with a letter or digit, without '..', not shaped like an IP address, without the prefixes "
-                "xn-- and sthree- or the suffixes -s3alias and --ol-s3)" % (field, name)]
-    return []
+    """The general purpose bucket naming rules, as the bucket policy checks them (one rule)."""
+    return ["%s: %s" % (field, problem) for problem in validate_bucket_name(name)]
 
 
 def _tag_problems(tags, field):
