@@ -84,7 +84,9 @@ def test_iam_delivery_role(names, aws, tmp_path):
     assert "logs:DescribeLogStreams" in statement["Action"]
 
     # A role created by hand: no marker, a policy of its own.
-    iam.create_role(RoleName=names["foreign"], AssumeRolePolicyDocument=document.replace("s3:ListBucket", "sts:x"),
+    ec2_trust = json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}]})
+    iam.create_role(RoleName=names["foreign"], AssumeRolePolicyDocument=ec2_trust,
                     Tags=[{"Key": "team", "Value": "network"}])
     iam.put_role_policy(RoleName=names["foreign"], PolicyName="theirs", PolicyDocument=document)
     calls = _run(tmp_path, dict(base, phase="foreign"))
