@@ -203,7 +203,9 @@ def test_create_makes_the_role_then_its_inline_policy(fake, capsys):
 
 def test_wait_reads_the_new_role(fake, capsys):
     iam = FakeIAM()
-    run(capsys, fake, iam, **dict(PRESENT, wait=True))
+    params = dict(PRESENT)
+    params["wait"] = True
+    run(capsys, fake, iam, **params)
     assert iam.calls == ["GetRole", "CreateRole", "GetRole", "PutRolePolicy"]
 
 

@@ -63,10 +63,10 @@ def _check_duration(duration):
     from moto.iam.exceptions import ValidationError
 
     if duration is not None and not 3600 <= int(duration) <= 43200:
+        bound = "greater than or equal to 3600" if int(duration) < 3600 else "less than or equal to 43200"
         raise ValidationError(
             "1 validation error detected: Value '%s' at 'maxSessionDuration' failed to satisfy constraint: "
-            "Member must have value %s" % (duration, "greater than or equal to 3600" if int(duration) < 3600
-                                            else "less than or equal to 43200"))
+            "Member must have value %s" % (duration, bound))
 
 
 def _check_tag_keys(tags):
