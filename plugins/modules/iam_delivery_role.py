@@ -216,12 +216,14 @@ iam_role:
       sample: true
     inline_policies:
       description:
-        - The inline policies, name to document. A document is V(null) where it was not read (a policy that is
-          not O(policy_name), and every policy of a foreign role or with O(policy_name) omitted).
+        - The inline policies, name to document; only the document of O(policy_name) is read, the others are
+          V(null) (with O(state=absent) every one is).
+        - Empty when the inline policies were not read - for a foreign role, and with O(policy_name) omitted.
       type: dict
       sample: {"deliver-vpc-flow-logs": {"Version": "2012-10-17", "Statement": []}}
     managed_policies:
-      description: The ARNs of the attached managed policies (not read when O(purge_policies=false)).
+      description:
+        - The ARNs of the attached managed policies (not read for a foreign role, nor when O(purge_policies=false)).
       type: list
       elements: str
       sample: []
