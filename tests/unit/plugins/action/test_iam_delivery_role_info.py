@@ -1,10 +1,10 @@
-"""flowlogs.aws.iam_delivery_role drops only amazon.aws.iam_role's assume_role_policy_document_raw deprecation."""
+"""flowlogs.aws.iam_delivery_role_info drops only amazon.aws.iam_role_info's assume_role_policy_document_raw deprecation."""
 
 from unittest import mock
 
-from ansible_collections.flowlogs.aws.plugins.action import iam_delivery_role
-from ansible_collections.flowlogs.aws.plugins.action.iam_delivery_role import ActionModule
-from ansible_collections.flowlogs.aws.plugins.action.iam_delivery_role import drop_raw_policy_deprecation
+from ansible_collections.flowlogs.aws.plugins.action import iam_delivery_role_info as iam_delivery_role
+from ansible_collections.flowlogs.aws.plugins.action.iam_delivery_role_info import ActionModule
+from ansible_collections.flowlogs.aws.plugins.action.iam_delivery_role_info import drop_raw_policy_deprecation
 
 RAW = {
     "msg": "In a release after 2026-05-01 iam_role.assume_role_policy_document_raw will no longer be returned.  "
@@ -56,8 +56,8 @@ def _action(args):
                         shared_loader_obj=None)
 
 
-def test_run_executes_iam_role_with_the_task_args_and_filters():
-    args = {"name": "r", "assume_role_policy_document": "{}", "create_instance_profile": False}
+def test_run_executes_iam_role_info_with_the_task_args_and_filters():
+    args = {"name": "r"}
     action = _action(args)
     module_result = {"changed": True, "iam_role": {"arn": "arn"}, "deprecations": [RAW, OTHER],
                      "warnings": ["w"], "diff": {"before": {}, "after": {"name": "r"}}}
@@ -65,7 +65,7 @@ def test_run_executes_iam_role_with_the_task_args_and_filters():
             mock.patch.object(iam_delivery_role.ActionBase, "run", return_value={}), \
             mock.patch.object(ActionModule, "_execute_module", return_value=module_result) as execute:
         result = action.run(task_vars={"v": 1})
-    execute.assert_called_once_with(module_name="amazon.aws.iam_role", module_args=args, task_vars={"v": 1})
+    execute.assert_called_once_with(module_name="amazon.aws.iam_role_info", module_args=args, task_vars={"v": 1})
     assert result["deprecations"] == [OTHER]
     assert result["warnings"] == ["w"]
     assert result["diff"] == {"before": {}, "after": {"name": "r"}}
@@ -76,7 +76,7 @@ def test_run_gives_the_wrapped_module_its_module_defaults():
     action = _action({"name": "r", "region": "from-task"})
 
     def apply(module_name, task, module_args, templar):
-        assert module_name == "amazon.aws.iam_role"
+        assert module_name == "amazon.aws.iam_role_info"
         merged = {"region": "default", "endpoint_url": "http://localhost:4566"}
         merged.update(module_args)
         return merged
