@@ -45,7 +45,7 @@ def names(aws):
 def test_cloudwatch_reject_alarm(names, aws, tmp_path):
     logs, cloudwatch = aws("logs"), aws("cloudwatch")
     _run(dict(names, phase="create"))
-    assert not [g for g in logs.describe_log_groups(logGroupNamePrefix=names["missing_group"])["logGroups"]], \
+    assert logs.describe_log_groups(logGroupNamePrefix=names["missing_group"])["logGroups"] == [], \
         "check mode must not create the log group"
 
     built = logs.describe_metric_filters(logGroupName=names["log_group"])["metricFilters"]
