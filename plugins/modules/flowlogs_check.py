@@ -60,6 +60,7 @@ notes:
   - Makes no AWS call and needs no permission.
 seealso:
   - module: flowlogs.aws.ec2_vpc_flow_log
+  - module: flowlogs.aws.flowlogs_target_info
 """
 
 EXAMPLES = r"""
@@ -70,13 +71,17 @@ EXAMPLES = r"""
       flowlogs_flow_logs: "{{ flowlogs_flow_logs }}"
   register: checked
 
-- name: Check the given VPC ids exist
+- name: Look up the given ids (only those)
+  flowlogs.aws.flowlogs_target_info:
+    resource_ids: "{{ checked.plan.given_ids }}"
+  register: target
+
+- name: Check the given ids exist, naming the inventory field of each missing one
   flowlogs.aws.flowlogs_check:
     inventory:
       flowlogs_destinations: "{{ flowlogs_destinations }}"
       flowlogs_flow_logs: "{{ flowlogs_flow_logs }}"
-    existing:
-      VPC: "{{ vpcs.vpcs | map(attribute='vpc_id') | list }}"
+    existing: "{{ target.existing }}"
 """
 
 RETURN = r"""

@@ -139,6 +139,12 @@ CASES = {
         _vars(flowlogs_flow_logs=[{"name": "vpc", "resource_ids": ["vpc-0123456789abcdef0"], "destination": "cloudwatch"}]),
         ["flowlogs_flow_logs[0].resource_ids: vpc-0123456789abcdef0 not found in us-east-1 (DescribeVpcs)"],
     ),
+    # The account of the credentials (flowlogs_target_info, with the given-id lookup) is checked
+    # before any change.
+    "credentials of another account": (
+        _vars(flowlogs_account_id="111111111111"),
+        ["flowlogs_account_id: this target is account 111111111111, but its credentials are of account 000000000000"],
+    ),
     "1001 VPC ids": (
         _vars(flowlogs_flow_logs=[{"name": "vpc", "resource_ids": ["vpc-%017x" % i for i in range(1, 1002)],
                                    "destination": "cloudwatch"}]),

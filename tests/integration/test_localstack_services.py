@@ -369,3 +369,66 @@ def test_s3_refuses_a_default_retention_that_is_not_positive(client, bucket, ret
     assert "Rule" not in s3.get_object_lock_configuration(Bucket=bucket)["ObjectLockConfiguration"]
     s3.put_object_lock_configuration(Bucket=bucket, ObjectLockConfiguration={
         "ObjectLockEnabled": "Enabled", "Rule": {"DefaultRetention": {"Mode": "GOVERNANCE", "Days": 1}}})
+
+
+def _refused(call, **kwargs):
+    """The error code AWS answers (the call must fail)."""
+    with pytest.raises(ClientError) as err:
+        call(**kwargs)
+    return err.value.response["Error"]["Code"]
+
+
+def test_metric_filter_constraints(client, name):
+    """PutMetricFilter's MetricTransformation (metricName and metricNamespace: at most 255 characters,
+    pattern [^:*$]*; metricValue: at most 100) and DescribeMetricFilters' limit (1 to 50)."""
+    logs = client("logs")
+    group = "/flowlogs-it/" + name
+    good = {"metricName": "Rejected", "metricNamespace": "FlowLogsIT", "metricValue": "1", "defaultValue": 0.0,
+            "unit": "Count"}
+    logs.create_log_group(logGroupName=group)
+    try:
+        for bad in ({"metricName": "a$b"}, {"metricName": "a:b"}, {"metricNamespace": "n" * 256},
+                    {"metricValue": "1" * 101}):
+            assert _refused(logs.put_metric_filter, logGroupName=group, filterName="rejected", filterPattern="",
+                            metricTransformations=[dict(good, **bad)]) == "InvalidParameterException", bad
+        assert _refused(logs.describe_metric_filters, logGroupName=group, limit=51) == "InvalidParameterException"
+        assert logs.describe_metric_filters(logGroupName=group)["metricFilters"] == []
+        logs.put_metric_filter(logGroupName=group, filterName="rejected", filterPattern="",
+                               metricTransformations=[good])
+        found = logs.describe_metric_filters(logGroupName=group, filterNamePrefix="rejected", limit=50)
+        assert [f["metricTransformations"] for f in found["metricFilters"]] == [[good]]
+    finally:
+        logs.delete_log_group(logGroupName=group)
+
+
+def test_put_metric_alarm_constraints(client, name):
+    """PutMetricAlarm: AlarmName 1 to 255, AlarmDescription at most 1024, Namespace [^:].*, at most 5
+    actions per state: ValidationError, and nothing stored."""
+    cloudwatch = client("cloudwatch")
+    alarm = {"AlarmName": name, "MetricName": "Rejected", "Namespace": "FlowLogsIT", "Statistic": "Sum",
+             "ComparisonOperator": "GreaterThanOrEqualToThreshold", "Threshold": 1.0, "Period": 300,
+             "EvaluationPeriods": 1, "Unit": "Count", "TreatMissingData": "notBreaching", "AlarmDescription": "d"}
+    topics = ["arn:aws:sns:us-east-1:000000000000:{0}-{1}".format(name, i) for i in range(6)]
+    for bad in ({"AlarmName": name + "a" * 256}, {"AlarmDescription": "a" * 1025}, {"Namespace": ":x"},
+                {"AlarmActions": topics}, {"OKActions": topics}, {"Period": 45}):
+        assert _refused(cloudwatch.put_metric_alarm, **dict(alarm, **bad)) == "ValidationError", bad
+    assert cloudwatch.describe_alarms(AlarmNamePrefix=name)["MetricAlarms"] == []
+    cloudwatch.put_metric_alarm(**dict(alarm, AlarmActions=topics[:5]))
+    try:
+        assert cloudwatch.describe_alarms(AlarmNames=[name])["MetricAlarms"][0]["AlarmActions"] == topics[:5]
+    finally:
+        cloudwatch.delete_alarms(AlarmNames=[name])
+
+
+@pytest.mark.parametrize("operation, filter_name, prefix", [
+    ("describe_vpcs", "vpc-id", "vpc"), ("describe_subnets", "subnet-id", "subnet"),
+    ("describe_network_interfaces", "network-interface-id", "eni"),
+    ("describe_transit_gateways", "transit-gateway-id", "tgw")])
+def test_describe_filter_value_limit(client, operation, filter_name, prefix):
+    """AWS answers FilterLimitExceeded for too many filter values; 200 values pass, and an id that does not
+    exist is simply not in the answer (a filter, unlike the Ids parameters, never fails on it)."""
+    call = getattr(client("ec2"), operation)
+    ids = ["{0}-{1:017x}".format(prefix, i) for i in range(201)]
+    assert _refused(call, Filters=[{"Name": filter_name, "Values": ids}]) == "FilterLimitExceeded"
+    answer = call(Filters=[{"Name": filter_name, "Values": ids[:200]}])
+    assert [key for key, value in answer.items() if isinstance(value, list) and value] == []

@@ -18,7 +18,9 @@ catalogue and most of Athena's bookkeeping, so this package:
   collection calls (with ``flow_logs``: CreateFlowLogs needs the stream to exist).
 * ``providers``/``account``: Organizations through moto, and Account Management
   ListRegions, for the organization inventory plugin;
-* ``sts``: AssumeRole refuses a role that does not exist or does not trust the caller.
+* ``sts``: AssumeRole refuses a role that does not exist or does not trust the caller;
+* ``cloudwatch``: PutMetricAlarm refuses the lengths and counts AWS refuses;
+* ``ec2_filters``: the describe calls of the given-id lookup refuse a filter with too many values.
 
 This is test infrastructure only.  The collection's roles, modules and plugins
 never import it and do not depend on it; on real AWS none of it is needed.

@@ -42,7 +42,12 @@ replace the filter of that name in that group, and, as AWS does:
   ``ResourceNotFoundException`` "The specified metric filter does not exist." (moto
   answered success; its loop also skipped the second of two same-named filters);
 * deleting a log group deletes its metric filters (moto kept them, so a group made
-  again under the same name showed the old filters).
+  again under the same name showed the old filters);
+* ``PutMetricFilter`` refuses a metric transformation whose ``metricName`` or
+  ``metricNamespace`` is longer than 255 characters or holds ``:``, ``*`` or ``$``, or whose
+  ``metricValue`` is longer than 100 characters, and ``DescribeMetricFilters`` a ``limit``
+  outside 1 to 50, with InvalidParameterException (the constraints of the API reference's
+  MetricTransformation and DescribeMetricFilters; moto checked neither).
 
 Test infrastructure only; see the package docstring.
 """
@@ -167,6 +172,8 @@ def flowlogs_replace_metric_filters():
     from moto.logs.exceptions import ResourceNotFoundException
     from moto.logs.metric_filters import MetricFilters
     from moto.logs.models import LogsBackend
+    from moto.logs.responses import LogsResponse
+    from moto.logs.responses import validate_param
 
     if getattr(MetricFilters, "flowlogs_replaces", False):
         return  # already applied
@@ -206,6 +213,23 @@ def flowlogs_replace_metric_filters():
                    for item in self.filters.metric_filters):
             raise ResourceNotFoundException("The specified metric filter does not exist.")
         return fn(self, filter_name, log_group_name)
+
+    @patch(LogsResponse.put_metric_filter)
+    def checked_put_metric_filter(fn, self):
+        for item in self._get_param("metricTransformations") or []:
+            for field in ("metricName", "metricNamespace"):
+                validate_param("metricTransformations.member.1." + field, item.get(field),
+                               "Minimum length of 1. Maximum length of 255.",
+                               lambda x: x is not None and 1 <= len(x) <= 255, pattern="[^:*$]*")
+            validate_param("metricTransformations.member.1.metricValue", item.get("metricValue"),
+                           "Maximum length of 100.", lambda x: x is not None and len(x) <= 100)
+        return fn(self)
+
+    @patch(LogsResponse.describe_metric_filters)
+    def checked_describe_metric_filters(fn, self):
+        validate_param("limit", self._get_param("limit"), "Minimum value of 1. Maximum value of 50.",
+                       lambda x: x is None or 1 <= int(x) <= 50)
+        return fn(self)
 
     @patch(LogsBackend.delete_log_group)
     def delete_log_group(fn, self, log_group_name):
