@@ -37,8 +37,8 @@ from ansible_collections.amazon.aws.plugins.module_utils.tagging import boto3_ta
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import compare_aws_tags
 
 from ansible_collections.flowlogs.aws.plugins.module_utils.ownership import is_managed
-from ansible_collections.flowlogs.aws.plugins.module_utils.ownership import marker_problems
 from ansible_collections.flowlogs.aws.plugins.module_utils.ownership import with_marker
+from ansible_collections.flowlogs.aws.plugins.module_utils.ownership import tag_problems
 from ansible_collections.flowlogs.aws.plugins.module_utils.problems import ProblemsError
 
 ROLE_NAME_RE = re.compile(r"^[\w+=,.@-]{1,64}$", re.ASCII)
@@ -48,7 +48,6 @@ PATH_MAX = 512
 DESCRIPTION_MAX = 1000
 SESSION_MIN, SESSION_MAX = 3600, 43200
 BOUNDARY_RE = re.compile(r"^arn:aws[a-z-]*:iam::([0-9]{12}|aws):policy/[\x21-\x7e]+$")
-TAGS_MAX = 50
 
 
 class RoleError(ProblemsError):
@@ -84,19 +83,6 @@ def _json_document(value, field, problems):
     return document
 
 
-def _tag_problems(tags, field):
-    problems = list(marker_problems(tags, field))
-    for key, value in (tags or {}).items():
-        if not isinstance(key, str) or not 1 <= len(key) <= 128 or key.startswith("aws:"):
-            problems.append("%s: key %r must be 1 to 128 characters, not starting with aws:" % (field, key))
-        if not isinstance(value, str) or len(value) > 256:
-            problems.append("%s.%s: the value must be a string of at most 256 characters" % (field, key))
-    if len(with_marker(tags)) > TAGS_MAX:
-        problems.append("%s: at most %d tags with the managed-by marker (got %d)"
-                        % (field, TAGS_MAX, len(with_marker(tags))))
-    return problems
-
-
 def desired_role(params):
     """Validate the module parameters; returns the desired role or raises RoleError.
 
@@ -129,7 +115,7 @@ def desired_role(params):
     if params.get("state", "present") == "present" and params.get("assume_role_policy_document") is None:
         problems.append("assume_role_policy_document: is required with state present")
     tags = params.get("tags")
-    problems.extend(_tag_problems(tags, "tags"))
+    problems.extend(tag_problems(tags, "tags"))
     policy_name = params.get("policy_name")
     if policy_name is not None and not POLICY_NAME_RE.match(policy_name):
         problems.append("policy_name: must be 1 to 128 letters, digits or +=,.@_- (got %r)" % (policy_name,))

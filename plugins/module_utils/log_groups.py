@@ -32,8 +32,8 @@ from ansible_collections.amazon.aws.plugins.module_utils.errors import AWSErrorH
 from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 
 from ansible_collections.flowlogs.aws.plugins.module_utils.ownership import is_managed
-from ansible_collections.flowlogs.aws.plugins.module_utils.ownership import marker_problems
 from ansible_collections.flowlogs.aws.plugins.module_utils.ownership import with_marker
+from ansible_collections.flowlogs.aws.plugins.module_utils.ownership import tag_problems
 from ansible_collections.flowlogs.aws.plugins.module_utils.problems import ProblemsError
 
 # PutRetentionPolicy, retentionInDays: "Possible values are: 1, 3, 5, 7, 14, 30, 60, 90, 120,
@@ -47,7 +47,6 @@ DEFAULT_CLASS = "STANDARD"
 NAME_RE = re.compile(r"^[.\-_/#A-Za-z0-9]{1,512}$")
 KMS_KEY_ARN_RE = re.compile(r"^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[A-Za-z0-9-]+$")
 KMS_KEY_ID_MAX = 256
-TAGS_MAX = 50
 
 # "Log classes" (https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch_Logs_Log_Classes.html):
 # the Infrequent Access class supports a subset of the features; among those a flow-log setup
@@ -106,19 +105,6 @@ def class_feature_problems(log_group_class, features, field="log_group_class"):
     return problems
 
 
-def _tag_problems(tags, field):
-    problems = list(marker_problems(tags, field))
-    for key, value in (tags or {}).items():
-        if not isinstance(key, str) or not 1 <= len(key) <= 128 or key.startswith("aws:"):
-            problems.append("%s: key %r must be 1 to 128 characters, not starting with aws:" % (field, key))
-        if not isinstance(value, str) or len(value) > 256:
-            problems.append("%s.%s: the value must be a string of at most 256 characters" % (field, key))
-    if len(with_marker(tags)) > TAGS_MAX:
-        problems.append("%s: at most %d tags with the managed-by marker (got %d)"
-                        % (field, TAGS_MAX, len(with_marker(tags))))
-    return problems
-
-
 def desired_log_group(params):
     """Validate the module parameters; returns the desired log group or raises LogGroupError.
 
@@ -144,7 +130,7 @@ def desired_log_group(params):
         problems.append("kms_key_id: must be a KMS key ARN (arn:aws:kms:REGION:ACCOUNT:key/KEY-ID), "
                         "or empty for no key of yours (got %r)" % kms_key_id)
     tags = params.get("tags")
-    problems.extend(_tag_problems(tags, "tags"))
+    problems.extend(tag_problems(tags, "tags"))
     if problems:
         raise LogGroupError(problems)
     return {

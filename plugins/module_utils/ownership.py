@@ -40,3 +40,23 @@ def with_marker(tags):
 def is_managed(tags):
     """True when a resource's tags (a dict) carry the marker."""
     return (tags or {}).get(MANAGED_BY_KEY) == MANAGED_BY_VALUE
+
+
+# The tag rules IAM, S3 and CloudWatch Logs share: 50 tags a resource, keys of 1 to 128
+# characters not starting with aws:, values of at most 256 ("Tag naming limits and
+# requirements", Tagging AWS Resources User Guide).
+TAGS_MAX = 50
+
+
+def tag_problems(tags, field, limit=TAGS_MAX):
+    """Problems of the tags a module writes (with the marker added), each naming ``field``."""
+    problems = list(marker_problems(tags, field))
+    for key, value in (tags or {}).items():
+        if not isinstance(key, str) or not 1 <= len(key) <= 128 or key.startswith("aws:"):
+            problems.append("%s: key %r must be 1 to 128 characters, not starting with aws:" % (field, key))
+        if not isinstance(value, str) or len(value) > 256:
+            problems.append("%s.%s: the value must be a string of at most 256 characters" % (field, key))
+    if len(with_marker(tags)) > limit:
+        problems.append("%s: at most %d tags with the managed-by marker (got %d)"
+                        % (field, limit, len(with_marker(tags))))
+    return problems

@@ -40,12 +40,11 @@ from ansible_collections.amazon.aws.plugins.module_utils.policy import compare_p
 
 from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_policies import validate_bucket_name
 from ansible_collections.flowlogs.aws.plugins.module_utils.ownership import is_managed
-from ansible_collections.flowlogs.aws.plugins.module_utils.ownership import marker_problems
 from ansible_collections.flowlogs.aws.plugins.module_utils.ownership import with_marker
+from ansible_collections.flowlogs.aws.plugins.module_utils.ownership import tag_problems
 from ansible_collections.flowlogs.aws.plugins.module_utils.problems import ProblemsError
 
 KMS_KEY_ARN_RE = re.compile(r"^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[A-Za-z0-9-]+$")
-TAGS_MAX = 50
 RULE_ID_MAX = 255
 RULES_MAX = 1000
 ENCRYPTIONS = ("AES256", "aws:kms")
@@ -85,19 +84,6 @@ class S3BucketErrorHandler(AWSErrorHandler):
 def bucket_name_problems(name, field="name"):
     """The general purpose bucket naming rules, as the bucket policy checks them (one rule)."""
     return ["%s: %s" % (field, problem) for problem in validate_bucket_name(name)]
-
-
-def _tag_problems(tags, field):
-    problems = list(marker_problems(tags, field))
-    for key, value in (tags or {}).items():
-        if not isinstance(key, str) or not 1 <= len(key) <= 128 or key.startswith("aws:"):
-            problems.append("%s: key %r must be 1 to 128 characters, not starting with aws:" % (field, key))
-        if not isinstance(value, str) or len(value) > 256:
-            problems.append("%s.%s: the value must be a string of at most 256 characters" % (field, key))
-    if len(with_marker(tags)) > TAGS_MAX:
-        problems.append("%s: at most %d tags with the managed-by marker (got %d)"
-                        % (field, TAGS_MAX, len(with_marker(tags))))
-    return problems
 
 
 def _positive(value):
@@ -212,7 +198,7 @@ def desired_bucket(params):
                             % (days,))
         retention = {"Mode": mode, "Days": days}
     tags = params.get("tags")
-    problems.extend(_tag_problems(tags, "tags"))
+    problems.extend(tag_problems(tags, "tags"))
     rule_id = params.get("lifecycle_rule_id") or DEFAULT_RULE_ID
     rule = params.get("lifecycle_rule")
     built_rule = None
