@@ -222,11 +222,14 @@ from ansible_collections.flowlogs.aws.plugins.module_utils.log_groups import lis
 from ansible_collections.flowlogs.aws.plugins.module_utils.log_groups import normalize
 from ansible_collections.flowlogs.aws.plugins.module_utils.log_groups import plan_absent
 from ansible_collections.flowlogs.aws.plugins.module_utils.log_groups import plan_present
+from ansible_collections.flowlogs.aws.plugins.module_utils.planned_resource import PlannedResource
 from ansible_collections.flowlogs.aws.plugins.module_utils.query_definitions import logs_client
 
 
-class LogGroupManager:
+class LogGroupManager(PlannedResource):
     """Read the group, plan, stop in check mode, then act."""
+
+    RESULT = "log_group"
 
     def __init__(self, module):
         self.module = module
@@ -256,21 +259,10 @@ class LogGroupManager:
         group = normalize(described, {})
         return normalize(described, self.call(list_tags, group["arn"]))
 
-    def diff(self, before, after):
-        if self.module._diff:
-            self.results["diff"] = {"before": before or {}, "after": after or {}}
-
     def ensure_present(self):
         current = self.current()
         plan = plan_present(current, self.desired, self.params["adopt"])
-        if plan["problems"]:
-            self.results["log_group"] = current
-            self.module.fail_json(msg="; ".join(plan["problems"]), problems=plan["problems"], **self.results)
-        self.results["foreign"] = plan["foreign"]
-        self.results["changed"] = plan["create"] or bool(plan["changes"])
-        self.results["log_group"] = plan["after"]
-        self.diff(current, plan["after"])
-        if self.module.check_mode or not self.results["changed"]:
+        if not self.record_plan(current, plan):
             return
         if plan["create"]:
             self.call(create_log_group, self.desired)

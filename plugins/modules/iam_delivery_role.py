@@ -264,10 +264,11 @@ from ansible_collections.flowlogs.aws.plugins.module_utils.iam_roles import plan
 from ansible_collections.flowlogs.aws.plugins.module_utils.iam_roles import put_inline_policy
 from ansible_collections.flowlogs.aws.plugins.module_utils.iam_roles import remove_from_instance_profile
 from ansible_collections.flowlogs.aws.plugins.module_utils.iam_roles import wait_for_role
+from ansible_collections.flowlogs.aws.plugins.module_utils.planned_resource import PlannedResource
 from ansible_collections.flowlogs.aws.plugins.module_utils.query_aws import client
 
 
-class RoleManager:
+class RoleManager(PlannedResource):
     """Read the role, plan, stop in check mode, then act."""
 
     def __init__(self, module):
@@ -301,10 +302,6 @@ class RoleManager:
 
     def owned(self, role):
         return role["managed"] or self.params["adopt"]
-
-    def diff(self, before, after):
-        if self.module._diff:
-            self.results["diff"] = {"before": before or {}, "after": after or {}}
 
     def ensure_present(self):
         current = self.current()

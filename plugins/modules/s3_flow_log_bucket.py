@@ -270,6 +270,7 @@ changes:
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 
+from ansible_collections.flowlogs.aws.plugins.module_utils.planned_resource import PlannedResource
 from ansible_collections.flowlogs.aws.plugins.module_utils.s3_buckets import READERS
 from ansible_collections.flowlogs.aws.plugins.module_utils.s3_buckets import AnsibleS3BucketError
 from ansible_collections.flowlogs.aws.plugins.module_utils.s3_buckets import S3BucketError
@@ -282,8 +283,10 @@ from ansible_collections.flowlogs.aws.plugins.module_utils.s3_buckets import pla
 from ansible_collections.flowlogs.aws.plugins.module_utils.s3_buckets import wait_for_bucket
 
 
-class BucketManager:
+class BucketManager(PlannedResource):
     """Read the bucket, plan, stop in check mode, then act."""
+
+    RESULT = "bucket"
 
     def __init__(self, module):
         self.module = module
@@ -318,16 +321,8 @@ class BucketManager:
     def ensure_present(self):
         current = self.current()
         plan = plan_present(current, self.desired, self.params["adopt"])
-        if plan["problems"]:
-            self.results["bucket"] = current
-            self.module.fail_json(msg="; ".join(plan["problems"]), problems=plan["problems"], **self.results)
-        self.results["foreign"] = plan["foreign"]
-        self.results["changed"] = plan["create"] or bool(plan["changes"])
         self.results["changes"] = plan["messages"]
-        self.results["bucket"] = plan["after"]
-        if self.module._diff:
-            self.results["diff"] = {"before": current or {}, "after": plan["after"] or {}}
-        if self.module.check_mode or not self.results["changed"]:
+        if not self.record_plan(current, plan):
             return
         if plan["create"]:
             create_bucket(self.client, self.desired, self.module.region)
