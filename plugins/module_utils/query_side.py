@@ -62,6 +62,16 @@ def _blank(value):
     return value is None or value == ""
 
 
+def _integer(value):
+    """The integer a value holds, or None (the argument specs type these; a filter call may not)."""
+    if isinstance(value, bool):
+        return None
+    try:
+        return int(str(value))
+    except ValueError:
+        return None
+
+
 class _Problems(object):
     """Collects problems, each named by ``name(key)``: a role variable or an inventory field."""
 
@@ -77,7 +87,7 @@ class _Problems(object):
         self.found.append("{0}: {1}{2}".format(self.name(key), rule, got))
 
     def format(self, key):
-        """The format's problems, unless it is None (the resource type's default format)."""
+        """The format's fields ([] for None, the default format); None when it has problems, which are recorded."""
         value = self.values.get(key)
         if value is None:
             return []
@@ -136,10 +146,10 @@ def athena_problems(values, name=None, format_checked=False):
         found.add("result_kms_key", "{0} needs a KMS key ARN".format(encryption))
     if encryption == "SSE_S3" and key:
         found.add("result_kms_key", "must be empty with SSE_S3 result encryption")
-    cutoff = values.get("bytes_scanned_cutoff") or 0
-    if cutoff != 0 and int(cutoff) < MIN_BYTES_SCANNED_CUTOFF:
+    cutoff = _integer(values.get("bytes_scanned_cutoff") or 0)
+    if cutoff is None or (cutoff != 0 and cutoff < MIN_BYTES_SCANNED_CUTOFF):
         found.add("bytes_scanned_cutoff", "must be 0 or at least {0}".format(MIN_BYTES_SCANNED_CUTOFF))
-    if int(values.get("query_lookback_days") or 0) < 1:
+    if (_integer(values.get("query_lookback_days") or 0) or 0) < 1:
         found.add("query_lookback_days", "must be at least 1")
     try:
         ipaddress.ip_address(str(values.get("query_address")))

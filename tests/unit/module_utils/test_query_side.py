@@ -41,6 +41,8 @@ def test_good_inputs_have_no_problem():
     ({"account_ids": ["12345"]}, ["athena_account_ids: must be account ids of 12 digits, quoted in YAML (got ['12345'])"]),
     ({"result_encryption": "SSE_KMS"}, ["athena_result_kms_key: SSE_KMS needs a KMS key ARN (got '')"]),
     ({"bytes_scanned_cutoff": 5}, ["athena_bytes_scanned_cutoff: must be 0 or at least 10000000 (got 5)"]),
+    ({"bytes_scanned_cutoff": "lots"}, ["athena_bytes_scanned_cutoff: must be 0 or at least 10000000 (got 'lots')"]),
+    ({"query_lookback_days": "a week"}, ["athena_query_lookback_days: must be at least 1 (got 'a week')"]),
     ({"query_address": "10.0.0.300"}, ["athena_query_address: must be an IPv4 or IPv6 address (got '10.0.0.300')"]),
     ({"query_address": "2001:db8::1"}, []),
     ({"custom_queries": [{"name": "vpc_top"}]}, ["athena_custom_queries: names must be unique and not start with "
