@@ -60,17 +60,6 @@ options:
         stay encrypted with it.
       - Omitted - the key of an existing group is left as it is.
     type: str
-  tags:
-    description:
-      - Tags of the log group. The module always adds C(managed-by=flowlogs.aws).
-      - Omitted - the tags of an existing group are left as they are (the marker is still added on adoption).
-    type: dict
-    aliases: [resource_tags]
-  purge_tags:
-    description:
-      - Remove tags not in O(tags). Ignored when O(tags) is omitted.
-    type: bool
-    default: true
   force_delete:
     description:
       - With O(state=absent), delete a log group that holds data - C(storedBytes) above 0, or any log stream
@@ -81,6 +70,7 @@ options:
     default: false
 extends_documentation_fragment:
   - flowlogs.aws.ownership
+  - flowlogs.aws.ownership.tags
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - amazon.aws.boto3

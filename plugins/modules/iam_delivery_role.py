@@ -61,17 +61,6 @@ options:
       - The maximum session duration in seconds, from 3600 to 43200. Omitted - 3600 for a new role, an existing
         role keeps its own.
     type: int
-  tags:
-    description:
-      - Tags of the role. The module always adds C(managed-by=flowlogs.aws).
-      - Omitted - the tags of an existing role are left as they are (the marker is still added on adoption).
-    type: dict
-    aliases: [resource_tags]
-  purge_tags:
-    description:
-      - Remove tags not in O(tags) (except C(aws:) tags). Ignored when O(tags) is omitted.
-    type: bool
-    default: true
   policy_name:
     description:
       - The name of the role's one inline policy, 1 to 128 letters, digits or C(+=,.@_-). Every other inline
@@ -118,10 +107,12 @@ options:
     default: 120
 extends_documentation_fragment:
   - flowlogs.aws.ownership
+  - flowlogs.aws.ownership.tags
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - amazon.aws.boto3
 notes:
+  - O(purge_tags) never removes tags whose keys start with C(aws:).
   - Check mode reads only and reports what would be created or changed (RV(changes)). Diff mode shows the role,
     with its inline policies, before and after.
   - "IAM permissions: C(iam:GetRole), C(iam:ListRolePolicies), C(iam:GetRolePolicy),

@@ -82,17 +82,6 @@ options:
         description: The retention in days (1 or more).
         type: int
         required: true
-  tags:
-    description:
-      - Tags of the bucket. The module always adds C(managed-by=flowlogs.aws).
-      - Omitted - the tags of an existing bucket are left as they are (the marker is still added on adoption).
-    type: dict
-    aliases: [resource_tags]
-  purge_tags:
-    description:
-      - Remove tags not in O(tags). Ignored when O(tags) is omitted.
-    type: bool
-    default: true
   lifecycle_rule_id:
     description:
       - The ID of the lifecycle rule the module manages; rules of other IDs are kept as they are.
@@ -135,6 +124,7 @@ options:
         type: int
 extends_documentation_fragment:
   - flowlogs.aws.ownership
+  - flowlogs.aws.ownership.tags
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - amazon.aws.boto3
