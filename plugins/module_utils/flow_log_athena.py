@@ -12,6 +12,7 @@ run share one computation, and the unit tests can cover it without AWS.
 import re
 
 from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_format import S3_BUCKET_PATTERN
+from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_glue import GLUE_NAME
 from ansible_collections.flowlogs.aws.plugins.module_utils.problems import ProblemsError
 
 __all__ = [
@@ -40,7 +41,7 @@ DESCRIPTION_MAX = 1024
 QUERY_MAX = 262144
 NAME_MAX = 128
 
-_WORKGROUP_RE = re.compile(r"^[a-zA-Z0-9._-]{1,128}$")
+WORKGROUP_NAME = re.compile(r"^[a-zA-Z0-9._-]{1,128}$")
 _S3_URL_RE = re.compile(r"^s3://(" + S3_BUCKET_PATTERN + r")(/.*)?$")
 _SET_RE = re.compile(r"^[A-Za-z0-9._:/-]{1,64}$")
 
@@ -53,7 +54,7 @@ class AthenaParameterError(ProblemsError):
 # Workgroups
 # ---------------------------------------------------------------------------
 def check_workgroup_name(name):
-    if not isinstance(name, str) or not _WORKGROUP_RE.match(name):
+    if not isinstance(name, str) or not WORKGROUP_NAME.match(name):
         return "workgroup name %r must be 1 to 128 letters, digits, '.', '_' or '-'" % (name,)
     return None
 
@@ -232,7 +233,7 @@ def check_queries(queries, default_database, query_set):
         elif len(text) > QUERY_MAX:
             problems.append("%s.query_string is longer than %d characters" % (label, QUERY_MAX))
         database = query.get("database") or default_database
-        if not isinstance(database, str) or not re.match(r"^[a-z0-9_]{1,255}$", database):
+        if not isinstance(database, str) or not GLUE_NAME.match(database):
             problems.append("%s.database (or database) must be lowercase letters, digits and underscores, got %r"
                             % (label, database))
         if query.get("description") is not None and not isinstance(query.get("description"), str):

@@ -50,7 +50,8 @@ _OWNED_PREFIXES = ("projection.",)
 
 # Athena accepts only lowercase letters, digits and underscores in database and table names
 # (it lowercases anything else, and hyphens need quoting everywhere): ask for that.
-_NAME_RE = re.compile(r"^[a-z0-9_]{1,255}$")
+# A Glue database or table name as Athena can query it ("Names for databases, tables, and columns").
+GLUE_NAME = re.compile(r"^[a-z0-9_]{1,255}$")
 _S3_ARN_RE = re.compile(r"^arn:aws[a-zA-Z-]*:s3:::([^/]+)(/.*)?$")
 _S3_URL_RE = re.compile(r"^s3://([^/]+)(/.*)?$")
 
@@ -68,7 +69,7 @@ def check_name(kind, name):
     """A problem message when ``name`` is not a good Athena database or table name, else None."""
     if not isinstance(name, str) or not name:
         return "%s must be a non-empty string" % kind
-    if not _NAME_RE.match(name):
+    if not GLUE_NAME.match(name):
         hint = " (use %r)" % re.sub(r"[^a-z0-9_]", "_", name.lower())[:255] if name.strip() else ""
         return ("%s %r may contain only lowercase letters, digits and underscores, at most 255 "
                 "characters, as Athena requires%s" % (kind, name, hint))

@@ -38,6 +38,7 @@ from ansible_collections.flowlogs.aws.plugins.module_utils.destination_types imp
 from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_format import S3_BUCKET_NAME
 from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_format import FlowLogFormatError
 from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_format import normalize_prefix as format_normalize_prefix
+from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_settings import LOG_GROUP_NAME
 from ansible_collections.flowlogs.aws.plugins.module_utils.problems import ProblemsError
 
 POLICY_VERSION = "2012-10-17"
@@ -83,7 +84,6 @@ ACCOUNT_ID = re.compile(r"^[0-9]{12}$")
 ORGANIZATION_ID = re.compile(r"^o-[a-z0-9]{10,32}$")
 REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+-[0-9]+$")
 PARTITION = re.compile(r"^aws(-[a-z]+)*$")
-LOG_GROUP_NAME = re.compile(r"^[.\-_/#A-Za-z0-9]{1,512}$")
 LOG_GROUP_ARN = re.compile(
     r"^arn:(?P<partition>aws(?:-[a-z]+)*):logs:(?P<region>[a-z]{2}(?:-[a-z]+)+-[0-9]+):"
     r"(?P<account>[0-9]{12}):log-group:(?P<name>[.\-_/#A-Za-z0-9]{1,512})(?::\*)?$"

@@ -17,7 +17,6 @@ Pure Python standard library (no ansible, no boto3).
 """
 
 import ipaddress
-import re
 from collections import OrderedDict, namedtuple
 
 from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_athena import AthenaParameterError
@@ -28,6 +27,7 @@ from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_format impor
 from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_format import s3_layout
 from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_format import TRAFFIC_TYPES
 from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_format import traffic_type_skip_reason
+from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_glue import GLUE_NAME
 
 __all__ = ["QueryDefinition", "QUERIES", "QUERY_KEYS", "DEFAULT_ADDRESS", "ADMIN_PORTS",
            "FlowLogQueryError", "FlowLogFormatError", "generate_queries", "check_query_options"]
@@ -242,7 +242,7 @@ def generate_queries(log_format, database, table, file_format="plain-text", hive
     """
     problems = check_query_options(include, exclude, lookback_days, address)
     for kind, name in (("database", database), ("table", table)):
-        if not isinstance(name, str) or not re.match(r"^[a-z0-9_]{1,255}$", name):
+        if not isinstance(name, str) or not GLUE_NAME.match(name):
             problems.append("%s must be lowercase letters, digits and underscores, got %r" % (kind, name))
     if name_prefix is not None and not isinstance(name_prefix, str):
         problems.append("name_prefix must be a string")

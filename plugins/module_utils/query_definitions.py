@@ -33,11 +33,11 @@ naming the operation (query_aws.LogsErrors).
 """
 
 import os
-import re
 
 from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
 
 from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_athena import AthenaParameterError
+from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_settings import LOG_GROUP_NAME
 from ansible_collections.flowlogs.aws.plugins.module_utils.ownership import MANAGED_BY_KEY
 from ansible_collections.flowlogs.aws.plugins.module_utils.ownership import MANAGED_BY_VALUE
 from ansible_collections.flowlogs.aws.plugins.module_utils.query_aws import LogsErrors
@@ -48,7 +48,6 @@ QUERY_STRING_MAX = 10000
 MARKER_LINE = "# %s=%s" % (MANAGED_BY_KEY, MANAGED_BY_VALUE)
 # What a query may use of QUERY_STRING_MAX: the marker takes a newline and its line.
 QUERY_ROOM = QUERY_STRING_MAX - len(MARKER_LINE) - 1
-LOG_GROUP_NAME_RE = re.compile(r"^[.\-_/#A-Za-z0-9]{1,512}$")
 PAGE_SIZE = 1000
 
 
@@ -67,7 +66,7 @@ def _log_group_problems(where, names):
         return problems
     seen = set()
     for name in names:
-        if not isinstance(name, str) or not LOG_GROUP_NAME_RE.match(name):
+        if not isinstance(name, str) or not LOG_GROUP_NAME.match(name):
             problems.append("%s: %r is not a valid log group name (1 to 512 of A-Z a-z 0-9 . - _ / #)"
                             % (where, name))
         elif name in seen:

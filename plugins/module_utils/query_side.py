@@ -22,21 +22,20 @@ Name pattern; the alarm and metric filter rules those of PutMetricAlarm and PutM
 import ipaddress
 import re
 
+from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_athena import WORKGROUP_NAME
 from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_format import S3_BUCKET_NAME
 from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_format import FlowLogFormatError
 from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_format import parse_format
+from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_glue import GLUE_NAME
 from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_insights import INSIGHTS_QUERIES
+from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_policies import ACCOUNT_ID
+from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_policies import REGION
+from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_settings import LOG_GROUP_NAME
 from ansible_collections.flowlogs.aws.plugins.module_utils.log_groups import class_feature_problems
+from ansible_collections.flowlogs.aws.plugins.module_utils.reject_alarm import FILTER_NAME_RE
 
-GLUE_NAME = re.compile(r"^[a-z0-9_]{1,255}$")
-WORKGROUP_NAME = re.compile(r"^[A-Za-z0-9._-]{1,128}$")
-# The bucket names Athena reads from and writes to (the role's own check; the destination role's is stricter).
-ACCOUNT_ID = re.compile(r"^[0-9]{12}$")
-REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+-[0-9]+$")
 DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 KMS_ARN = re.compile(r"^arn:aws[a-zA-Z-]*:kms:")
-LOG_GROUP_NAME = re.compile(r"^[.\-_/#A-Za-z0-9]{1,512}$")
-METRIC_FILTER_NAME = re.compile(r"^[^:*]{1,512}$")
 SNS_TOPIC_NAME = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 SNS_TOPIC_ARN = re.compile(r"^arn:aws[a-z-]*:sns:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_.-]+$")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -198,7 +197,7 @@ def log_insights_problems(values, name=None, format_checked=False):
         periods = str(values.get("alarm_evaluation_periods", 1))
         if not INTEGER.match(periods) or int(periods) < 1:
             found.add("alarm_evaluation_periods", "must be an integer >= 1")
-    if not METRIC_FILTER_NAME.match(str(values.get("metric_filter_name") or "")):
+    if not FILTER_NAME_RE.match(str(values.get("metric_filter_name") or "")):
         found.add("metric_filter_name", "must be 1 to 512 characters without ':' or '*'")
     namespace = str(values.get("metric_namespace") or "")
     if not 0 < len(namespace) <= 255 or namespace.startswith((":", "AWS/")):

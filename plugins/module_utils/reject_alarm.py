@@ -28,9 +28,9 @@ import re
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 from ansible_collections.amazon.aws.plugins.module_utils.errors import AWSErrorHandler
 
+from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_settings import LOG_GROUP_NAME
 from ansible_collections.flowlogs.aws.plugins.module_utils.problems import ProblemsError
 
-LOG_GROUP_NAME_RE = re.compile(r"^[.\-_/#A-Za-z0-9]{1,512}$")
 FILTER_NAME_RE = re.compile(r"^[^:*]{1,512}$")
 METRIC_PART_RE = re.compile(r"^[^:*$]{1,255}$")
 FILTER_PATTERN_MAX = 1024
@@ -70,7 +70,7 @@ def validate(params):
     """Every problem of the module parameters, each naming its option (empty: fine)."""
     problems = []
     name = params.get("log_group_name")
-    if not isinstance(name, str) or not LOG_GROUP_NAME_RE.match(name):
+    if not isinstance(name, str) or not LOG_GROUP_NAME.match(name):
         problems.append("log_group_name: %r is not a log group name (1 to 512 of A-Z a-z 0-9 . - _ / #)" % (name,))
     if not isinstance(params.get("filter_name"), str) or not FILTER_NAME_RE.match(params["filter_name"]):
         problems.append("filter_name: %r must be 1 to 512 characters without : or *" % (params.get("filter_name"),))
