@@ -76,12 +76,14 @@ class ActionModule(ActionBase):
         del tmp
         unused, args = self.validate_argument_spec(argument_spec=CHECK_ARGUMENT_SPEC)
         result["changed"] = False
-        if args.get("account_id"):
-            problems = account_problems(args["inventory"], args["account_id"], args.get("central"))
-            result["problems"] = problems
-        elif args.get("existing") is not None:
-            problems = missing_resource_problems(args["inventory"], args["existing"], args.get("region"),
-                                                 args["skip_demo"])
+        if args.get("account_id") or args.get("existing") is not None:
+            # The checks that need AWS's answers, in one call: the account, and the given ids found.
+            problems = []
+            if args.get("account_id"):
+                problems.extend(account_problems(args["inventory"], args["account_id"], args.get("central")))
+            if args.get("existing") is not None:
+                problems.extend(missing_resource_problems(args["inventory"], args["existing"], args.get("region"),
+                                                          args["skip_demo"]))
             result["problems"] = problems
         else:
             hosts, unreadable = inventory_hosts(task_vars or {}, args["inventory"])

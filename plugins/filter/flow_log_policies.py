@@ -53,6 +53,19 @@ def delivery_role_permissions_policy(log_group_arns):
 
 
 @_filter_errors
+def delivery_role_documents(account_id, partition, region, log_group_names=None, log_group_arns=None, regions=None):
+    """The delivery role's regions, log group ARNs, foreign ARNs and policies (input: the account id)."""
+    return _policies.delivery_role_documents(account_id, partition, region, log_group_names or [], log_group_arns or [],
+                                             regions or [])
+
+
+@_filter_errors
+def iam_role_arn(name, account_id, path="/", partition="aws"):
+    """The ARN of an IAM role from its name (input), account, path and partition."""
+    return _policies.iam_role_arn(name, account_id, path, partition)
+
+
+@_filter_errors
 def s3_delivery_bucket_policy(
     bucket, account_ids, regions, prefix="", hive_compatible=False, partition="aws", object_ownership="BucketOwnerEnforced",
     organization_id=None,
@@ -115,6 +128,8 @@ class FilterModule(object):
         return {
             "delivery_role_trust_policy": delivery_role_trust_policy,
             "delivery_role_permissions_policy": delivery_role_permissions_policy,
+            "delivery_role_documents": delivery_role_documents,
+            "iam_role_arn": iam_role_arn,
             "s3_delivery_bucket_policy": s3_delivery_bucket_policy,
             "kms_key_policy_statements": kms_key_policy_statements,
             "kms_key_policy": kms_key_policy,

@@ -12,6 +12,7 @@ from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_audit import
 from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_audit import delivery_problem
 from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_audit import remediation_problems
 from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_audit import report
+from ansible_collections.flowlogs.aws.plugins.module_utils.flowlogs_inventory import flow_logs_definitions as _definitions
 from ansible_collections.flowlogs.aws.plugins.module_utils.flowlogs_inventory import teardown_plan
 
 
@@ -41,6 +42,11 @@ def flowlogs_teardown_plan(flow_logs, destinations, adopt=False):
     return teardown_plan(flow_logs, destinations, boolean(adopt, strict=False))
 
 
+def flow_logs_definitions(plan, destination_arns, delivery_role_arn="", demo_vpc=None):
+    """The flow_logs role's definitions of the flow logs a run applies, from the flowlogs role's plan."""
+    return _definitions(plan, destination_arns or {}, delivery_role_arn or "", demo_vpc or {})
+
+
 class FilterModule(object):
     def filters(self):
         return {
@@ -49,4 +55,5 @@ class FilterModule(object):
             "flow_log_audit_report": flow_log_audit_report,
             "flow_log_delivery_problem": flow_log_delivery_problem,
             "flowlogs_teardown_plan": flowlogs_teardown_plan,
+            "flow_logs_definitions": flow_logs_definitions,
         }

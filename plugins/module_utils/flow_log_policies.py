@@ -84,6 +84,8 @@ ACCOUNT_ID = re.compile(r"^[0-9]{12}$")
 ORGANIZATION_ID = re.compile(r"^o-[a-z0-9]{10,32}$")
 REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+-[0-9]+$")
 PARTITION = re.compile(r"^aws(-[a-z]+)*$")
+# An IAM role name (CreateRole RoleName: 1 to 64 of [\w+=,.@-]).
+IAM_ROLE_NAME = re.compile(r"^[\w+=,.@-]{1,64}$", re.ASCII)
 LOG_GROUP_ARN = re.compile(
     r"^arn:(?P<partition>aws(?:-[a-z]+)*):logs:(?P<region>[a-z]{2}(?:-[a-z]+)+-[0-9]+):"
     r"(?P<account>[0-9]{12}):log-group:(?P<name>[.\-_/#A-Za-z0-9]{1,512})(?::\*)?$"
@@ -323,6 +325,40 @@ def delivery_role_permissions_policy(log_group_arns):
             }
         ],
     }
+
+
+def iam_role_arn(name, account_id, path="/", partition="aws"):
+    """``arn:PARTITION:iam::ACCOUNT:role/PATH/NAME``: a role's ARN before it exists (check mode)."""
+    problems = []
+    accounts = _account_ids(account_id, "account_id", problems)
+    _check_partition(partition, problems)
+    if not isinstance(name, str) or not IAM_ROLE_NAME.match(name):
+        problems.append("role name {0!r} must be 1 to 64 letters, digits or +=,.@_-".format(name))
+    _raise(problems)
+    return "arn:{0}:iam::{1}:role{2}{3}".format(partition, accounts[0], path or "/", name)
+
+
+def delivery_role_documents(account_id, partition, region, log_group_names=(), log_group_arns=(), regions=()):
+    """Everything the delivery_role role derives, once: the regions the trust policy names, the
+    log group ARNs the role may write to, the given ARNs of another account or partition
+    (``foreign_arns``: the role refuses them), and the two policies.
+
+    Names give one ARN in each of ``regions`` (else ``region``); given ARNs add their own region
+    to the trust policy. The policies are built only when there is no foreign ARN.
+    """
+    base_regions = list(regions or []) or [region]
+    given = [parse_log_group_arn(arn) for arn in log_group_arns or []]
+    foreign = [arn for arn, parts in zip(log_group_arns or [], given)
+               if parts["account_id"] != account_id or parts["partition"] != partition]
+    arns = _unique_sorted([parts["arn"] for parts in given]
+                          + [log_group_arn(name, account_id, r, partition)
+                             for r in base_regions for name in log_group_names or []])
+    trust_regions = _unique_sorted(base_regions + [parts["region"] for parts in given])
+    documents = {"regions": trust_regions, "log_group_arns": arns, "foreign_arns": foreign}
+    if not foreign:
+        documents["trust_policy"] = delivery_role_trust_policy(account_id, trust_regions, partition)
+        documents["permissions_policy"] = delivery_role_permissions_policy(arns)
+    return documents
 
 
 # --------------------------------------------------------------------------- S3 bucket policy

@@ -12,12 +12,14 @@ reported together.
 import re
 
 from ansible_collections.flowlogs.aws.plugins.module_utils.destination_types import DESTINATION_TYPES
+from ansible_collections.flowlogs.aws.plugins.module_utils.destination_types import flow_log_destination
 from ansible_collections.flowlogs.aws.plugins.module_utils.destination_types import type_problem
 from ansible_collections.flowlogs.aws.plugins.module_utils.firehose_streams import stream_name_problems
 from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_audit import telemetry_rule
 from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_format import S3_BUCKET_NAME
 from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_format import FlowLogFormatError
 from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_format import parse_format
+from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_policies import IAM_ROLE_NAME
 from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_settings import LOG_GROUP_ARN
 from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_settings import LOG_GROUP_NAME
 from ansible_collections.flowlogs.aws.plugins.module_utils.log_groups import RETENTION_DAYS
@@ -25,6 +27,7 @@ from ansible_collections.flowlogs.aws.plugins.module_utils.log_groups import cla
 from ansible_collections.flowlogs.aws.plugins.module_utils.ownership import MARKER
 from ansible_collections.flowlogs.aws.plugins.module_utils.ownership import is_managed
 from ansible_collections.flowlogs.aws.plugins.module_utils.ownership import marker_problems
+from ansible_collections.flowlogs.aws.plugins.module_utils.ownership import tag_problems
 from ansible_collections.flowlogs.aws.plugins.module_utils.ownership import with_marker
 from ansible_collections.flowlogs.aws.plugins.module_utils.query_side import ALARM_DEFAULTS
 from ansible_collections.flowlogs.aws.plugins.module_utils.query_side import athena_name_problems
@@ -203,6 +206,8 @@ class Inventory(object):
             # Destinations whose flow logs get no Athena table of their own: the owner's one table covers them.
             "organization_destinations": sorted(set(self.organization["shared"]) | set(self.organization["central"])),
             "destinations": self.resolved_destinations(),
+            # The delivery role the target creates (flowlogs_delivery_role.name or the derived name).
+            "delivery_role_name": self.delivery_role_name(),
             # The inputs of the destination role, by flowlogs_destinations index, defaults applied.
             "destination_inputs": [self.destination_inputs(dest, hive, plain) for dest in self.destinations],
             # The inputs of the athena and log_insights roles, resolved and checked (query_side).
@@ -240,6 +245,11 @@ class Inventory(object):
             "hive_compatible_partitions": dest.get("name") in hive,
             "plain_partitions": dest.get("name") in plain,
         }
+
+    def delivery_role_name(self):
+        """The delivery role's name: given, else derived from flowlogs_name and the region (IAM is
+        global: the region keeps targets of one account that share flowlogs_name apart)."""
+        return self.delivery_role.get("name") or "{0}-delivery-{1}".format(self.name, self.region)
 
     def resolved_destinations(self):
         """The destinations with a central one's bucket and prefix filled in from its owner: where
@@ -379,7 +389,7 @@ class Inventory(object):
     # ---- problems -------------------------------------------------------------------
     def problems(self):
         problems = []
-        problems.extend(marker_problems(self.tags, "flowlogs_tags"))
+        problems.extend(tag_problems(self.tags, "flowlogs_tags"))
         problems.extend(self._destination_problems())
         problems.extend(self._claim_problems())
         problems.extend(self._flow_log_problems())
@@ -426,6 +436,9 @@ class Inventory(object):
                     problems.append("{0}: may not be AWSLogs, the folder flow logs create under the prefix "
                                     "(got {1!r})".format(_dest_path(index, "prefix"), dest.get("prefix")))
                 problems.extend(self._lifecycle_problems(index, dest))
+                if _bool(dest.get("object_lock"), False) and not _bool(dest.get("versioning"), True):
+                    problems.append("{0}: Object Lock needs versioning; set versioning to true or object_lock to "
+                                    "false".format(_dest_path(index, "object_lock")))
             key = dest.get("kms_key_arn")
             if key and _bool(dest.get("kms_key_create"), False):
                 problems.append("{0}: give kms_key_arn or kms_key_create, not both".format(
@@ -577,8 +590,15 @@ class Inventory(object):
 
     def _delivery_role_problems(self):
         cloudwatch = [fl.get("name") for fl in self.flow_logs if self.destination_of(fl).get("type") == "cloud-watch-logs"]
-        if not cloudwatch or _bool(self.delivery_role.get("create"), True):
+        if not cloudwatch:
             return []
+        if _bool(self.delivery_role.get("create"), True):
+            name = self.delivery_role_name()
+            if IAM_ROLE_NAME.match(name):
+                return []
+            field = "flowlogs_delivery_role.name" if self.delivery_role.get("name") else "flowlogs_name"
+            return ["{0}: the delivery role's name {1!r} must be 1 to 64 letters, digits or +=,.@_- (without "
+                    "flowlogs_delivery_role.name it is FLOWLOGS_NAME-delivery-REGION)".format(field, name)]
         arn = self.delivery_role.get("arn") or ""
         if ROLE_ARN.match(arn):
             return []
@@ -659,6 +679,45 @@ def check_inventory(values, skip_demo=False, hosts=None, host=None, default_regi
         "warnings": inventory.warnings() if inventory.state == "present" else [],
         "plan": inventory.plan() if not problems else {},
     }
+
+
+# The demo_vpc role's outputs (demo_vpc fact) that each demo_resources value names.
+DEMO_OUTPUTS = {"vpc": "vpc_id", "subnets": "subnet_ids", "public_subnets": "public_subnet_ids",
+                "private_subnets": "private_subnet_ids", "network_interfaces": "eni_ids"}
+DEFINITION_KEYS = ("resource_filters", "traffic_type", "log_format", "tag_field_specifications",
+                   "max_aggregation_interval")
+
+
+def flow_logs_definitions(plan, destination_arns, delivery_role_arn="", demo_vpc=None):
+    """The ``flow_logs`` role's definitions of the flow logs this run applies, from the plan.
+
+    Only what the run learns on its way is added here: the destination ARNs the destination role
+    published (``destination_arns``, by destination name), the delivery role's ARN and the demo
+    VPC's resource ids. What each flow log sends for its destination type is the registry's
+    (``destination_types.flow_log_destination``).
+    """
+    destinations = dict((dest.get("name"), dest) for dest in plan["destinations"])
+    applied = set(plan["applied_flow_logs"])
+    definitions = []
+    for flow_log in plan["flow_logs"]:
+        name = flow_log.get("name")
+        if name not in applied:
+            continue
+        definition = {"name": name, "resource_type": plan["resource_types"][name], "tags": flow_log.get("tags") or {}}
+        if "resource_ids" in flow_log or "demo_resources" in flow_log:
+            demo = (demo_vpc or {}).get(DEMO_OUTPUTS.get(flow_log.get("demo_resources"))) or []
+            ids = list(flow_log.get("resource_ids") or []) + (demo if isinstance(demo, list) else [demo])
+            definition["resource_ids"] = [i for n, i in enumerate(ids) if i and i not in ids[:n]]
+        definition.update((key, flow_log[key]) for key in DEFINITION_KEYS if key in flow_log)
+        dest = destinations[flow_log.get("destination")]
+        options = {"file_format": flow_log.get("file_format", "plain-text"),
+                   "hive_compatible_partitions": flow_log.get("hive_compatible_partitions", False),
+                   "per_hour_partition": flow_log.get("per_hour_partition", False)}
+        definition.update(flow_log_destination(destination_arns[dest["name"]], dest.get("type"), delivery_role_arn,
+                                               dest.get("cross_account_role") or "", options,
+                                               dest.get("log_group_name") or ""))
+        definitions.append(definition)
+    return definitions
 
 
 def missing_resource_problems(values, existing, region=None, skip_demo=False):

@@ -25,7 +25,7 @@ description:
     reported on every target, each starting with the inventory host and the path, so that a bad reference anywhere
     stops the run before any change.
   - With O(account_id), checks instead what needs the account of the credentials (C(flowlogs_account_id), and that a
-    central bucket admits this account).
+    central bucket admits this account); given with O(existing), both checks are made in one call.
   - The C(flowlogs.aws.flowlogs) role runs it first; it is an action plugin and runs on the controller only.
 author:
   - flowlogs.aws maintainers (@flowlogs)

@@ -17,10 +17,12 @@ from ansible_collections.flowlogs.aws.plugins.module_utils import flow_log_polic
 FILTERS = FilterModule().filters()
 FILTER_DIR = os.path.join(os.path.dirname(__file__), "..", "..", "..", "plugins", "filter")
 NAMES = [
+    "delivery_role_documents",
     "delivery_role_permissions_policy",
     "delivery_role_trust_policy",
     "destination_kms_key_alias",
     "destination_kms_key_policy",
+    "iam_role_arn",
     "kms_key_policy",
     "kms_key_policy_statements",
     "log_group_arn",

@@ -226,6 +226,35 @@ def test_log_group_arn_helpers():
     assert "one account id and one region" in problems(log_group_arn, "a", ACCT, [REGION, "us-east-1"])
 
 
+def test_delivery_role_documents_derive_regions_arns_and_both_policies_once():
+    other = "arn:aws:logs:eu-west-1:{0}:log-group:/other:*".format(ACCT)
+    documents = policies.delivery_role_documents(ACCT, "aws", "", ["/flowlogs/vpc"], [other], [REGION, "us-east-1"])
+    arns = sorted([GROUP, GROUP.replace(REGION, "us-east-1"), other[:-2]])
+    assert documents["log_group_arns"] == arns
+    assert documents["regions"] == sorted({REGION, "us-east-1", "eu-west-1"})
+    assert documents["foreign_arns"] == []
+    assert documents["trust_policy"] == policies.delivery_role_trust_policy(ACCT, documents["regions"])
+    assert documents["permissions_policy"] == policies.delivery_role_permissions_policy(arns)
+    # Without regions, the one region.
+    assert policies.delivery_role_documents(ACCT, "aws", REGION, ["/flowlogs/vpc"])["log_group_arns"] == [GROUP]
+
+
+def test_delivery_role_documents_name_foreign_arns_and_build_no_policy():
+    foreign = "arn:aws:logs:{0}:999999999999:log-group:/x".format(REGION)
+    other_partition = "arn:aws-cn:logs:cn-north-1:{0}:log-group:/y".format(ACCT)
+    documents = policies.delivery_role_documents(ACCT, "aws", REGION, [], [foreign, GROUP, other_partition])
+    assert documents["foreign_arns"] == [foreign, other_partition]
+    assert "trust_policy" not in documents and "permissions_policy" not in documents
+
+
+def test_iam_role_arn():
+    assert policies.iam_role_arn("flowlogs-delivery", ACCT) == "arn:aws:iam::{0}:role/flowlogs-delivery".format(ACCT)
+    assert policies.iam_role_arn("r", ACCT, "/flowlogs/", "aws-us-gov") == (
+        "arn:aws-us-gov:iam::{0}:role/flowlogs/r".format(ACCT))
+    assert "1 to 64" in problems(policies.iam_role_arn, "bad name!", ACCT)
+    assert "1 to 64" in problems(policies.iam_role_arn, "x" * 65, ACCT)
+
+
 # ------------------------------------------------------------------ S3 bucket policy
 
 

@@ -8,6 +8,7 @@ import yaml
 
 from ansible_collections.flowlogs.aws.plugins.module_utils.flowlogs_inventory import DESTINATION_DEFAULTS
 from ansible_collections.flowlogs.aws.plugins.module_utils.flowlogs_inventory import check_inventory
+from ansible_collections.flowlogs.aws.plugins.module_utils.flowlogs_inventory import flow_logs_definitions
 from ansible_collections.flowlogs.aws.plugins.module_utils.flowlogs_inventory import missing_resource_problems
 from ansible_collections.flowlogs.aws.plugins.module_utils.flowlogs_inventory import teardown_plan
 from flow_log_samples import flow_log  # tests/unit/module_utils/flow_log_samples.py
@@ -86,6 +87,30 @@ def test_flow_log_tags_that_change_the_marker_are_refused():
     values = _with()
     values["flowlogs_flow_logs"][2]["tags"] = {"managed-by": "someone"}
     assert check_inventory(values)["problems"][0].startswith("flowlogs_flow_logs[2].tags.managed-by: ")
+
+
+def test_tags_aws_refuses_are_refused_with_the_field():
+    problems = check_inventory(_with(flowlogs_tags={"aws:owner": "x", "k": "v" * 257}))["problems"]
+    assert [p.split(":")[0] for p in problems] == ["flowlogs_tags", "flowlogs_tags.k"]
+
+
+def test_object_lock_without_versioning_is_refused():
+    values = _with()
+    values["flowlogs_destinations"][1] = dict(S3, object_lock=True, versioning=False)
+    assert check_inventory(values)["problems"] == [
+        "flowlogs_destinations[1].object_lock: Object Lock needs versioning; set versioning to true or object_lock "
+        "to false"]
+
+
+def test_the_delivery_role_name_is_derived_once_and_checked():
+    plan = check_inventory(_with(flowlogs_region="eu-west-1"))["plan"]
+    assert plan["delivery_role_name"] == "flowlogs-demo-delivery-eu-west-1"
+    named = _with(flowlogs_delivery_role={"name": "my-role"})
+    assert check_inventory(named)["plan"]["delivery_role_name"] == "my-role"
+    problems = check_inventory(_with(flowlogs_name="x" * 60, flowlogs_region="eu-west-1"))["problems"]
+    assert len(problems) == 1 and problems[0].startswith("flowlogs_name: the delivery role's name")
+    problems = check_inventory(_with(flowlogs_delivery_role={"name": "bad name"}))["problems"]
+    assert len(problems) == 1 and problems[0].startswith("flowlogs_delivery_role.name: ")
 
 
 def test_tags_without_the_marker_get_it():
@@ -264,3 +289,29 @@ def test_destination_inputs_apply_the_documented_defaults_once():
     assert given[0]["log_group_retention"] == 0
     assert (given[1]["bucket_versioning"], given[1]["bucket_transition_to_ia_days"],
             given[1]["bucket_expiration_days"]) == (False, 0, 0)
+
+
+def test_flow_logs_definitions_add_only_what_the_run_learned_to_the_plan():
+    plan = check_inventory(GOOD)["plan"]
+    arns = {"cloudwatch": "arn:aws:logs:us-east-1:123456789012:log-group:/flowlogs/vpc",
+            "archive": "arn:aws:s3:::flowlogs-archive/vpc-flow-logs/"}
+    role = "arn:aws:iam::123456789012:role/flowlogs-demo-delivery-us-east-1"
+    demo = {"vpc_id": "vpc-1", "subnet_ids": ["subnet-1", "subnet-2", "subnet-1"]}
+    definitions = flow_logs_definitions(plan, arns, role, demo)
+    assert definitions == [
+        {"name": "vpc-to-cloudwatch", "resource_type": "VPC", "tags": {}, "resource_ids": ["vpc-1"],
+         "traffic_type": "ALL", "log_destination_type": "cloud-watch-logs", "log_group_name": "/flowlogs/vpc",
+         "deliver_logs_permission_arn": role},
+        {"name": "subnets-to-s3", "resource_type": "Subnet", "tags": {}, "resource_ids": ["subnet-1", "subnet-2"],
+         "traffic_type": "ALL", "log_destination_type": "s3", "log_destination": arns["archive"],
+         "destination_options": {"file_format": "parquet", "hive_compatible_partitions": True,
+                                 "per_hour_partition": True}},
+        {"name": "given", "resource_type": "VPC", "tags": {}, "resource_ids": ["vpc-0123456789abcdef0"],
+         "traffic_type": "REJECT", "log_destination_type": "s3", "log_destination": arns["archive"],
+         "destination_options": {"file_format": "plain-text", "hive_compatible_partitions": False,
+                                 "per_hour_partition": False}},
+    ]
+    # With skip_demo only the given flow log is applied; a demo VPC not built gives no id.
+    skipped = flow_logs_definitions(check_inventory(GOOD, skip_demo=True)["plan"], arns, role, {})
+    assert [d["name"] for d in skipped] == ["given"]
+    assert flow_logs_definitions(plan, arns, role, {})[0]["resource_ids"] == []
