@@ -37,9 +37,9 @@ def flow_log_delivery_problem(flow_log):
     return delivery_problem(flow_log or {})
 
 
-def flowlogs_teardown_plan(flow_logs, destinations, adopt=False):
-    """Which flow logs teardown removes and which inventory destinations it keeps, and why."""
-    return teardown_plan(flow_logs, destinations, boolean(adopt, strict=False))
+def flowlogs_teardown_plan(flow_logs, destinations, adopt=False, delivery_role_name=""):
+    """Which flow logs teardown removes and which inventory destinations (and delivery role) it keeps, and why."""
+    return teardown_plan(flow_logs, destinations, boolean(adopt, strict=False), delivery_role_name or "")
 
 
 def flow_logs_definitions(plan, destination_arns, delivery_role_arn="", demo_vpc=None):

@@ -11,6 +11,8 @@ reported together.
 
 import re
 
+from ansible_collections.amazon.aws.plugins.module_utils.arn import parse_aws_arn
+
 from ansible_collections.flowlogs.aws.plugins.module_utils.destination_types import DESTINATION_TYPES
 from ansible_collections.flowlogs.aws.plugins.module_utils.destination_types import flow_log_destination
 from ansible_collections.flowlogs.aws.plugins.module_utils.destination_types import type_problem
@@ -772,13 +774,15 @@ def _destination_key(flow_log):
     return (None, None)
 
 
-def teardown_plan(flow_logs, destinations, adopt=False):
-    """Which flow logs teardown removes, and which destinations it must keep.
+def teardown_plan(flow_logs, destinations, adopt=False, delivery_role_name=""):
+    """Which flow logs teardown removes, and which destinations (and delivery role) it must keep.
 
     Ours: flow logs carrying the marker (or any, with adopt) that deliver to a destination of
     the inventory. A destination that other flow logs still deliver to is kept, so that no flow
     log is left pointing at nothing. A flow log a CloudWatch telemetry rule manages is never
-    removed, even with adopt: the rule would only create it again.
+    removed, even with adopt: the rule would only create it again. Likewise the delivery role
+    (``delivery_role_name``) is kept while a flow log teardown leaves still delivers with it
+    (``role_keep`` says why; empty when the role may go).
     """
     keys = {}
     for dest in destinations or []:
@@ -809,7 +813,20 @@ def teardown_plan(flow_logs, destinations, adopt=False):
             reasons.append("flow logs {0}, which a CloudWatch telemetry rule manages (never removed here)".format(
                 ", ".join(sorted(ruled[name]))))
         keep[name] = "still the destination of " + "; and of ".join(reasons)
-    return {"remove": remove, "keep": keep}
+    return {"remove": remove, "keep": keep, "role_keep": _role_keep(flow_logs, remove, delivery_role_name)}
+
+
+def _role_keep(flow_logs, removed, role_name):
+    """Why the delivery role ``role_name`` must stay: flow logs that are not removed deliver with it."""
+    users = []
+    for flow_log in flow_logs or []:
+        arn = parse_aws_arn(flow_log.get("deliver_logs_permission_arn") or "") or {}
+        if (role_name and flow_log.get("flow_log_id") not in removed and arn.get("service") == "iam"
+                and arn.get("resource", "").startswith("role/") and arn["resource"].split("/")[-1] == role_name):
+            users.append(flow_log.get("flow_log_id"))
+    if not users:
+        return ""
+    return "flow logs {0}, which this teardown does not remove, still deliver with it".format(", ".join(sorted(users)))
 
 
 # ---- organization: a central log-archive destination ----------------------------------

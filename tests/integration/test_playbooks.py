@@ -316,17 +316,20 @@ def test_teardown_keeps_a_destination_other_flow_logs_deliver_to(described, aws)
     assert down.returncode == 0, down.stdout[-3000:]
     assert "- cloudwatch: KEPT the log group /flowlogs-pb/{0}: still the destination of flow logs {1}".format(
         suffix, foreign[0]) in down.stdout
-    # The summary says what became of the delivery role: removed now, none the second time.
-    role_line = "- delivery role flowlogs-pb-{0}-delivery-us-east-1: ".format(suffix)
-    assert role_line + "removed" in down.stdout, down.stdout[-3000:]
+    # The foreign flow log delivers with the collection's role too: the role is kept, and the summary says why.
+    role_name = "flowlogs-pb-{0}-delivery-us-east-1".format(suffix)
+    role_line = "- delivery role {0}: ".format(role_name)
+    assert role_line + "KEPT: flow logs {0}, which this teardown does not remove, still deliver with it".format(
+        foreign[0]) in down.stdout, down.stdout[-3000:]
+    assert aws("iam").get_role(RoleName=role_name)["Role"]["Arn"] == role["DeliverLogsPermissionArn"]
     left = ec2.describe_flow_logs(Filters=[{"Name": "resource-id", "Values": vpcs}])["FlowLogs"]
     assert [fl["FlowLogId"] for fl in left] == foreign
     assert aws("logs").describe_log_groups(logGroupNamePrefix="/flowlogs-pb/" + suffix)["logGroups"] != []
-    # With flowlogs_adopt, teardown takes the foreign flow log too (then the fixture's teardown finds nothing).
+    # With flowlogs_adopt, teardown takes the foreign flow log too, then the role (the fixture's teardown finds nothing).
     adopted = run_playbook("flowlogs.aws.teardown", dict(values, flowlogs_adopt=True), "-i", INVENTORY)
     assert adopted.returncode == 0, adopted.stdout[-3000:]
     assert "Flow logs removed: " + foreign[0] in adopted.stdout
-    assert role_line + "none to remove" in adopted.stdout, adopted.stdout[-3000:]
+    assert role_line + "removed" in adopted.stdout, adopted.stdout[-3000:]
 
 
 def test_weak_settings_warn_naming_the_control_and_teardown_of_nothing_says_so(described, aws):

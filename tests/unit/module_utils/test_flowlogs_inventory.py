@@ -229,7 +229,26 @@ def test_teardown_removes_only_marked_flow_logs_and_keeps_destinations_others_us
     assert plan["remove"] == ["fl-ours", "fl-s3"]
     assert list(plan["keep"]) == ["cloudwatch"] and "fl-foreign" in plan["keep"]["cloudwatch"]
     adopted = teardown_plan(flow_logs, destinations, adopt=True)
-    assert adopted == {"remove": ["fl-ours", "fl-foreign", "fl-s3"], "keep": {}}
+    assert adopted == {"remove": ["fl-ours", "fl-foreign", "fl-s3"], "keep": {}, "role_keep": ""}
+
+
+def test_teardown_keeps_the_delivery_role_while_a_flow_log_it_leaves_delivers_with_it():
+    role = "arn:aws:iam::123456789012:role/flowlogs/demo-delivery-us-east-1"
+    marked = {"managed-by": "flowlogs.aws"}
+    flow_logs = [
+        flow_log("fl-ours", "vpc-1", tags=marked, deliver_logs_permission_arn=role),
+        # Another team's flow log, to a log group of its own, with the collection's role.
+        flow_log("fl-foreign", "vpc-2", log_group_name="/theirs", deliver_logs_permission_arn=role),
+        flow_log("fl-other-role", "vpc-3", log_group_name="/theirs",
+                 deliver_logs_permission_arn="arn:aws:iam::123456789012:role/demo-delivery-us-east-1-x"),
+    ]
+    destinations = [dict(CWL, log_group_name="/g")]
+    plan = teardown_plan(flow_logs, destinations, delivery_role_name="demo-delivery-us-east-1")
+    assert plan["remove"] == ["fl-ours"] and plan["keep"] == {}
+    assert plan["role_keep"] == "flow logs fl-foreign, which this teardown does not remove, still deliver with it"
+    # Once only the collection's flow logs use it, the role may go; without a name nothing is kept.
+    assert teardown_plan(flow_logs[:1], destinations, delivery_role_name="demo-delivery-us-east-1")["role_keep"] == ""
+    assert teardown_plan(flow_logs, destinations)["role_keep"] == ""
 
 
 def test_teardown_never_removes_a_telemetry_rules_flow_log_even_with_adopt():
