@@ -23,6 +23,8 @@ description:
     C(GetWorkGroup) for the queries after the workgroup step. An unchanged re-run only reads.
   - What has a configured name but was not created by the collection (no C(managed-by=flowlogs.aws) marker) is left
     exactly as it is and listed in RV(foreign), unless O(adopt=true).
+  - O(tags) and O(purge_tags) are the workgroup's. The database carries only the ownership tag, and the table the
+    ownership parameter (Glue cannot tag a table), as with M(flowlogs.aws.glue_flow_log_table).
 author:
   - flowlogs.aws maintainers (@flowlogs)
 options:
