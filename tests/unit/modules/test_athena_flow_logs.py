@@ -118,11 +118,11 @@ def workgroup_handlers(tags=None, configuration=None):
 WANTED_CONFIGURATION = desired_workgroup("flow-wg", ARGS["output_location"])["Configuration"]
 
 
-def aws(workgroup=None, table=None, database_tags=MARKER, queries=(), configuration=None):
+def aws(workgroup=None, table=None, queries=()):
     """Fresh handlers: workgroup None (missing) or its tags; table None (missing, with its database) or the table."""
     athena = named_query_handlers(queries)
-    athena.update(workgroup_handlers(workgroup, configuration or WANTED_CONFIGURATION))
-    glue = glue_handlers(database=table is not None, table=table, database_tags=database_tags)
+    athena.update(workgroup_handlers(workgroup, WANTED_CONFIGURATION))
+    glue = glue_handlers(database=table is not None, table=table, database_tags=MARKER)
     glue.pop("get_caller_identity")
     return {"athena": athena, "glue": glue, "sts": sts()}
 
