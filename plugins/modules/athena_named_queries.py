@@ -52,27 +52,6 @@ options:
         O(flow_log_queries.table) when generating queries, else V(default).
       - Use different sets for different tables in one workgroup, so that purging one does not touch the other.
     type: str
-  queries:
-    description: Queries given explicitly (in addition to the generated ones).
-    type: list
-    elements: dict
-    default: []
-    suboptions:
-      name:
-        description: The query name, unique within the set.
-        type: str
-        required: true
-      query_string:
-        description: The SQL text.
-        type: str
-        required: true
-        aliases: [query]
-      description:
-        description: The description (the set marker is appended).
-        type: str
-      database:
-        description: The database, when not O(database).
-        type: str
   flow_log_queries:
     description:
       - Generate flow-log queries for the table of a flow log format.
@@ -151,12 +130,6 @@ options:
         type: str
         choices: [ACCEPT, REJECT, ALL]
         version_added: "0.2.0"
-  purge:
-    description:
-      - Delete the queries of O(query_set) in the workgroup that are not wanted any more (for example after a format
-        change left a query without its fields). Queries of other sets and hand-made ones are never purged.
-    type: bool
-    default: false
 notes:
   - Check mode reports what would change and changes nothing. Diff mode shows the queries before and after.
   - The workgroup must exist, except in check mode, where a missing workgroup (one an earlier task would create)
@@ -168,6 +141,7 @@ extends_documentation_fragment:
   - amazon.aws.region.modules
   - amazon.aws.boto3
   - flowlogs.aws.ownership
+  - flowlogs.aws.athena_named_queries
 """
 
 EXAMPLES = r"""
@@ -274,291 +248,33 @@ skipped_queries:
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
 from ansible_collections.flowlogs.aws.plugins.module_utils.argument_specs import destination_options_spec
-from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_athena import AthenaParameterError
-from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_athena import check_queries
-from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_athena import check_workgroup_name
-from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_athena import plan_named_queries
-from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_athena import query_summary
-from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_format import FlowLogFormatError
-from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_queries import QUERY_KEYS
-from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_queries import FlowLogQueryError
-from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_queries import generate_queries
-from ansible_collections.flowlogs.aws.plugins.module_utils.query_aws import AnsibleAWSError
-from ansible_collections.flowlogs.aws.plugins.module_utils.query_aws import AthenaErrors
-from ansible_collections.flowlogs.aws.plugins.module_utils.query_aws import client
+from ansible_collections.flowlogs.aws.plugins.module_utils.named_queries import NamedQuerySet
+from ansible_collections.flowlogs.aws.plugins.module_utils.named_queries import generation_spec
+from ansible_collections.flowlogs.aws.plugins.module_utils.named_queries import queries_spec
+from ansible_collections.flowlogs.aws.plugins.module_utils.query_aws import checked
 from ansible_collections.flowlogs.aws.plugins.module_utils.query_aws import run
-
-BATCH = 50
-# Errors that mean the endpoint does not offer UpdateNamedQuery: replace instead. A server error
-# (InternalFailure, InternalServerException) is retried and then fails: it says nothing about the
-# operation being unavailable.
-_NO_UPDATE = ["UnknownOperationException", "NotImplementedException"]
-
-
-def _code(error):
-    return ((getattr(error.exception, "response", None) or {}).get("Error") or {}).get("Code")
-
-
-class NamedQuerySet:
-    """Describe what exists, compute the change, stop in check mode, then act."""
-
-    def __init__(self, module):
-        self.module = module
-        self.params = module.params
-        self.workgroup = self.params["workgroup"]
-        self.results = {"changed": False, "named_queries": [], "created": [], "updated": [], "deleted": [],
-                        "skipped_queries": [], "foreign": []}
-        self.query_set = self._query_set()
-        self.desired = self._validate()
-        self.client = client(module, "athena")
-
-    def _query_set(self):
-        if self.params["query_set"]:
-            return self.params["query_set"]
-        generated = self.params["flow_log_queries"]
-        return generated["table"] if generated else "default"
-
-    def _fail(self, problems):
-        self.module.fail_json(msg="Invalid athena_named_queries parameters: " + "; ".join(problems), problems=problems)
-
-    def _validate(self):
-        p = self.params
-        problems = []
-        problem = check_workgroup_name(p["workgroup"])
-        if problem:
-            problems.append(problem)
-        if p["state"] == "absent":
-            try:
-                check_queries([], None, self.query_set)
-            except AthenaParameterError as error:
-                problems.extend(error.problems)
-            if problems:
-                self._fail(problems)
-            return []
-        if not p["database"]:
-            problems.append("database is required with state=present")
-        queries = [dict(q) for q in p["queries"]]
-        generated = p["flow_log_queries"]
-        if generated:
-            options = generated["destination_options"] or {}
-            try:
-                output = generate_queries(
-                    generated["log_format"], p["database"], generated["table"],
-                    file_format=options.get("file_format") or "plain-text",
-                    hive_compatible_partitions=bool(options.get("hive_compatible_partitions")),
-                    per_hour_partition=bool(options.get("per_hour_partition")),
-                    include=generated["include"], exclude=generated["exclude"],
-                    lookback_days=generated["lookback_days"], address=generated["address"],
-                    name_prefix=generated["name_prefix"], traffic_type=generated["traffic_type"])
-            except FlowLogQueryError as error:
-                problems.extend("flow_log_queries: " + m for m in error.problems)
-            except FlowLogFormatError as error:
-                problems.extend("flow_log_queries.log_format: " + m for m in error.problems)
-            else:
-                self.results["skipped_queries"] = output["skipped"]
-                queries = output["queries"] + queries
-        if not problems:
-            try:
-                return check_queries(queries, p["database"], self.query_set)
-            except AthenaParameterError as error:
-                problems.extend(error.problems)
-        self._fail(problems)
-
-    # ---- AWS calls (each names its operation when it fails) ----------------------------------
-
-    @AthenaErrors.list_error_handler("read the Athena workgroup (GetWorkGroup)")
-    def _get_workgroup(self):
-        return self.client.get_work_group(aws_retry=True, WorkGroup=self.workgroup)["WorkGroup"]
-
-    @AthenaErrors.common_error_handler("list the named queries of the Athena workgroup (ListNamedQueries)")
-    def _list_ids(self):
-        paginator = self.client.get_paginator("list_named_queries")
-        return paginator.paginate(WorkGroup=self.workgroup).build_full_result().get("NamedQueryIds", [])
-
-    @AthenaErrors.common_error_handler("read the named queries of the Athena workgroup (BatchGetNamedQuery)")
-    def _batch_get(self, ids):
-        return self.client.batch_get_named_query(aws_retry=True, NamedQueryIds=ids).get("NamedQueries", [])
-
-    @AthenaErrors.common_error_handler("create a named query (CreateNamedQuery)")
-    def _create(self, want):
-        response = self.client.create_named_query(
-            aws_retry=True, Name=want["name"], Database=want["database"], QueryString=want["query_string"],
-            Description=want["description"], WorkGroup=self.workgroup)
-        return response["NamedQueryId"]
-
-    @AthenaErrors.common_error_handler("delete a named query (DeleteNamedQuery)")
-    def _delete_call(self, query_id):
-        self.client.delete_named_query(aws_retry=True, NamedQueryId=query_id)
-
-    @AthenaErrors.common_error_handler("update a named query (UpdateNamedQuery)")
-    def _update_call(self, have, want):
-        self.client.update_named_query(
-            aws_retry=True, NamedQueryId=have["NamedQueryId"], Name=want["name"],
-            QueryString=want["query_string"], Description=want["description"])
-
-    # ---- reads -------------------------------------------------------------------------------
-
-    def _existing(self):
-        """Every named query of the workgroup (None when the workgroup does not exist)."""
-        # Asked first because not every endpoint fails ListNamedQueries for an unknown workgroup.
-        if self._get_workgroup() is None:
-            return None
-        ids = self._list_ids()
-        found = []
-        for start in range(0, len(ids), BATCH):
-            found.extend(self._batch_get(ids[start:start + BATCH]))
-        # ListNamedQueries of a workgroup lists only its queries; filter anyway, in case an endpoint ignores the argument.
-        return [q for q in found if q.get("WorkGroup", self.workgroup) == self.workgroup]
-
-    # ---- actions -----------------------------------------------------------------------------
-
-    def _delete(self, query):
-        try:
-            self._delete_call(query["NamedQueryId"])
-        except AnsibleAWSError as error:
-            if _code(error) != "InvalidRequestException" or "not found" not in str(error.exception).lower():
-                raise
-        self.results["deleted"].append(query["Name"])
-        self.results["changed"] = True
-
-    def _created(self, name):
-        self.results["created"].append(name)
-        self.results["changed"] = True
-
-    def _update(self, have, want):
-        """UpdateNamedQuery; where it is not available, delete and create. Returns the id."""
-        try:
-            self._update_call(have, want)
-        except AnsibleAWSError as error:
-            if _code(error) not in _NO_UPDATE:
-                raise
-            query_id = self._create(want)
-            self._delete(have)
-            self._created(want["name"])
-            return query_id, "replaced"
-        self.results["updated"].append(want["name"])
-        self.results["changed"] = True
-        return have["NamedQueryId"], "updated"
-
-    def run(self):
-        existing = self._existing()
-        absent = self.params["state"] == "absent"
-        if existing is None:
-            if absent:
-                return  # no workgroup, no queries
-            if self.module.check_mode:
-                # In a check-mode run the workgroup may be one an earlier task would have created.
-                self.module.warn("Athena workgroup {0} does not exist (yet): every query is reported as to be "
-                                 "created".format(self.workgroup))
-                existing = []
-            else:
-                self.module.fail_json(msg="Athena workgroup {0} does not exist; create it first (athena_workgroup)".format(
-                    self.workgroup))
-        plan = plan_named_queries(existing, self.desired, self.query_set, purge=self.params["purge"], absent=absent,
-                                  adopt=self.params["adopt"])
-        self.results["foreign"] = [q["Name"] for q in plan["foreign"]]
-        if plan["foreign"]:
-            self.module.warn("Named queries {0} of workgroup {1} were not saved by flowlogs.aws (no set marker in "
-                             "their description): they are left as they are and not saved again; adopt: true takes "
-                             "them over".format(", ".join(self.results["foreign"]), self.workgroup))
-        changed = bool(plan["create"] or plan["update"] or plan["replace"] or plan["delete"])
-        if self.module._diff:
-            self.results["diff"] = self._diff(existing, plan)
-        if self.module.check_mode or not changed:
-            self.results["changed"] = changed
-            self.results["named_queries"] = self._planned(plan)
-            if self.module.check_mode:
-                self.results["created"] = [w["name"] for w in plan["create"]] + [w["name"] for _have, w in plan["replace"]]
-                self.results["updated"] = [w["name"] for _have, w in plan["update"]]
-                self.results["deleted"] = [q["Name"] for q in plan["delete"]] + [h["Name"] for h, _want in plan["replace"]]
-            return
-        ids, status = {}, {}
-        for query in plan["delete"]:
-            self._delete(query)
-        for have, want in plan["replace"]:
-            ids[want["name"]] = self._create(want)
-            self._delete(have)
-            self._created(want["name"])
-            status[want["name"]] = "replaced"
-        for have, want in plan["update"]:
-            ids[want["name"]], status[want["name"]] = self._update(have, want)
-        for want in plan["create"]:
-            ids[want["name"]] = self._create(want)
-            self._created(want["name"])
-            status[want["name"]] = "created"
-        for have, want in plan["unchanged"]:
-            ids[want["name"]], status[want["name"]] = have["NamedQueryId"], "unchanged"
-        self.results["named_queries"] = [
-            dict(query_summary(want, status[want["name"]]), named_query_id=ids[want["name"]], workgroup=self.workgroup)
-            for want in self.desired if want["name"] in ids
-        ]
-
-    def _planned(self, plan):
-        """The set as it is, or as check mode says it would be."""
-        rows = []
-        known = {}
-        for key, status in (("unchanged", "unchanged"), ("update", "updated"), ("replace", "replaced")):
-            for have, want in plan[key]:
-                known[want["name"]] = (have, status)
-        foreign = set(q["Name"] for q in plan["foreign"])
-        for want in self.desired:
-            if want["name"] in foreign:
-                continue
-            have, status = known.get(want["name"], (None, "created"))
-            row = query_summary(want, status)
-            row["workgroup"] = self.params["workgroup"]
-            if have is not None and status != "replaced":
-                row["named_query_id"] = have["NamedQueryId"]
-            rows.append(row)
-        return rows
-
-    def _diff(self, existing, plan):
-        touched = set(q["NamedQueryId"] for q in plan["delete"])
-        touched.update(h["NamedQueryId"] for key in ("update", "replace", "unchanged") for h, _want in plan[key])
-        before = dict((q["Name"], query_summary(q)) for q in existing if q["NamedQueryId"] in touched)
-        foreign = set(q["Name"] for q in plan["foreign"])
-        after = dict((w["name"], query_summary(w)) for w in self.desired if w["name"] not in foreign)
-        for summary in list(before.values()) + list(after.values()):
-            summary.pop("named_query_id", None)
-            summary.pop("workgroup", None)
-        return {"before": before, "after": after}
 
 
 def main():
-    query_keys = list(QUERY_KEYS)
     argument_spec = dict(
         state=dict(type="str", default="present", choices=["present", "absent"]),
         workgroup=dict(type="str", required=True),
         database=dict(type="str"),
         query_set=dict(type="str"),
-        queries=dict(
-            type="list", elements="dict", default=[],
-            options=dict(
-                name=dict(type="str", required=True),
-                query_string=dict(type="str", required=True, aliases=["query"]),
-                description=dict(type="str"),
-                database=dict(type="str"),
-            ),
-        ),
         flow_log_queries=dict(
             type="dict",
             options=dict(
                 table=dict(type="str", required=True),
                 log_format=dict(type="str"),
                 destination_options=destination_options_spec(default={}),
-                include=dict(type="list", elements="str", choices=query_keys),
-                exclude=dict(type="list", elements="str", choices=query_keys, default=[]),
-                lookback_days=dict(type="int", default=7),
-                address=dict(type="str", default="192.0.2.1"),
-                name_prefix=dict(type="str"),
-                traffic_type=dict(type="str", choices=["ACCEPT", "REJECT", "ALL"]),
+                **generation_spec()
             ),
         ),
-        purge=dict(type="bool", default=False),
         adopt=dict(type="bool", default=False),
+        **queries_spec()
     )
     module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
-    run(module, NamedQuerySet(module), "named queries of Athena workgroup {0}".format(module.params["workgroup"]))
+    run(module, checked(module, NamedQuerySet))
 
 
 if __name__ == "__main__":
