@@ -203,7 +203,7 @@ metric_filter_pattern:
   sample: '[version, account_id, interface_id, srcaddr, dstaddr, srcport, dstport, protocol, packets, bytes, start,
     end, action="REJECT", log_status]'
 log_group_exists:
-  description: Whether the log group exists.
+  description: Whether O(log_group_name) exists (its metric filters could be read).
   returned: always
   type: bool
   sample: true
@@ -228,8 +228,8 @@ changes:
   elements: str
   sample: [PutMetricFilter, PutMetricAlarm]
 msg:
-  description: In check mode, when the log group does not exist yet, the metric filter that would be created.
-  returned: when the log group does not exist in check mode and the alarm is put
+  description: The metric filter that would be created, when check mode finds no log group to put it in yet.
+  returned: in check mode, when the alarm is put and the log group does not exist yet
   type: str
   sample: Would create the metric filter flowlogs-prod-rejected in the log group /aws/vpc-flow-logs/prod
 """
