@@ -13,8 +13,7 @@ from ansible.module_utils.parsing.convert_bool import boolean
 
 from ansible_collections.flowlogs.aws.plugins.plugin_utils.filter_errors import filter_errors
 from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_insights import INSIGHTS_QUERY_KEYS
-from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_insights import insights_queries
-from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_insights import query_names
+from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_insights import named_insights_queries
 from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_insights import reject_filter_pattern
 
 
@@ -33,10 +32,7 @@ def flow_log_insights_queries(log_format, queries=None, folder=None, strict=True
             raise AnsibleFilterError("queries must be a list of query keys, got %r" % (queries,))
         unknown = [key for key in queries if key not in INSIGHTS_QUERY_KEYS]
         queries = [key for key in queries if key in INSIGHTS_QUERY_KEYS]
-    result = insights_queries(log_format, queries, resource_type, traffic_type)
-    result["queries"] = query_names(result["queries"], folder)
-    result["query_definitions"] = [{"name": q["name"], "query_string": q["query_string"]}
-                                   for q in result["queries"]]
+    result = named_insights_queries(log_format, queries, folder, resource_type, traffic_type)
     result["unknown"] = unknown
     result["available"] = list(INSIGHTS_QUERY_KEYS)
     return result

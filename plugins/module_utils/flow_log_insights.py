@@ -56,7 +56,9 @@ __all__ = [
     "INSIGHTS_QUERY_KEYS",
     "METRIC_FILTER_PATTERN_MAX",
     "format_fields",
+    "folder_prefix",
     "insights_queries",
+    "named_insights_queries",
     "query_names",
     "space_delimited_filter_pattern",
     "reject_filter_pattern",
@@ -276,15 +278,20 @@ def insights_queries(log_format=None, keys=None, resource_type=None, traffic_typ
     return {"fields": fields, "parse_clause": clause, "queries": queries, "skipped": skipped}
 
 
+def folder_prefix(folder):
+    """The name prefix of a console folder: ``<folder>/`` without the folder's outer slashes ("" for none)."""
+    if folder is not None and not isinstance(folder, str):
+        raise FlowLogInsightsError("folder must be a string, got %r" % (folder,))
+    return folder.strip("/") + "/" if folder and folder.strip("/") else ""
+
+
 def query_names(queries, folder=None):
     """Give each generated query a definition name: ``<folder>/<title>`` (or the title alone).
 
     A ``/`` in a query definition name makes the CloudWatch console show the
     definition in that folder. Returns new dicts with a ``name`` key.
     """
-    if folder is not None and not isinstance(folder, str):
-        raise FlowLogInsightsError("folder must be a string, got %r" % (folder,))
-    prefix = folder.strip("/") + "/" if folder and folder.strip("/") else ""
+    prefix = folder_prefix(folder)
     named = []
     for query in queries:
         item = dict(query)
@@ -294,6 +301,18 @@ def query_names(queries, folder=None):
                                        "use a shorter folder" % item["name"])
         named.append(item)
     return named
+
+
+def named_insights_queries(log_format=None, keys=None, folder=None, resource_type=None, traffic_type=None):
+    """``insights_queries`` with each query named in ``folder`` (``query_names``), plus
+    ``query_definitions``: the ``name`` and ``query_string`` of each, as query definitions take them.
+
+    Used by the ``flow_log_insights_queries`` filter and the cloudwatchlogs_flow_log_insights module.
+    """
+    result = insights_queries(log_format, keys, resource_type, traffic_type)
+    result["queries"] = query_names(result["queries"], folder)
+    result["query_definitions"] = [{"name": q["name"], "query_string": q["query_string"]} for q in result["queries"]]
+    return result
 
 
 def _condition_value(field, value):

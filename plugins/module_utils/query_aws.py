@@ -3,7 +3,8 @@
 """The AWS-call side shared by the query-side modules (Glue, Athena, CloudWatch Logs).
 
 Every API wrapper of glue_flow_log_table, athena_workgroup, athena_named_queries, athena_flow_logs,
-cloudwatchlogs_query_definition(_info) and firehose_delivery_stream is decorated with one of the error handlers
+cloudwatchlogs_query_definition(_info), cloudwatch_reject_alarm, cloudwatchlogs_flow_log_insights and
+firehose_delivery_stream is decorated with one of the error handlers
 below (amazon.aws's AWSErrorHandler pattern): a botocore ClientError or BotoCoreError
 (a connection error too) becomes an AnsibleAWSError whose message names the API
 operation. ``run`` is the one main() tail of these modules: it runs the manager, and
@@ -78,7 +79,7 @@ class AthenaErrors(AWSErrorHandler):
 
 
 class LogsErrors(AWSErrorHandler):
-    """CloudWatch Logs answers ResourceNotFoundException for a missing query definition."""
+    """CloudWatch Logs answers ResourceNotFoundException for a missing query definition, log group or metric filter."""
 
     @classmethod
     def _is_missing(cls):
@@ -128,17 +129,25 @@ def checked(module, manager_class, *args):
 
 
 class StateManager(object):
-    """What the managers of these modules share: ``results`` with its ``changes``, and the state switch.
+    """What the managers of these modules share: ``results`` with its ``changes``, the diff, and the state switch.
 
-    A subclass sets ``self.params``, ``self.results`` and ``self.resource`` (what a failure names) and
-    defines ``ensure_present`` and ``ensure_absent``; ``run`` (called by ``run()`` below) picks one by
-    the ``state`` option.
+    A subclass sets ``self.module``, ``self.params``, ``self.results`` and ``self.resource`` (what a
+    failure names) and defines ``ensure_present`` and ``ensure_absent``; ``run`` (called by ``run()``
+    below) picks one by the ``state`` option.
     """
 
     def _done(self, change):
         """Record a change made (results keep what was done, also when a later call fails)."""
         self.results["changes"].append(change)
         self.results["changed"] = True
+
+    def _diff(self, before, after):
+        """Diff mode: add ``before`` and ``after`` to the results' diff. Managers that share one
+        ``results`` (cloudwatchlogs_flow_log_insights) add disjoint keys, so their diffs merge."""
+        if self.module._diff:
+            diff = self.results.setdefault("diff", {"before": {}, "after": {}})
+            diff["before"].update(before)
+            diff["after"].update(after)
 
     def run(self):
         if self.params["state"] == "present":

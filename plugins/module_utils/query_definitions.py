@@ -2,7 +2,9 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """CloudWatch Logs Insights query definitions: validation, planning and API calls.
 
-Shared by cloudwatchlogs_query_definition and cloudwatchlogs_query_definition_info.
+Shared by cloudwatchlogs_query_definition, cloudwatchlogs_query_definition_info and
+cloudwatchlogs_flow_log_insights (``QueryDefinitionManager`` does the work of the first and the
+saved-query half of the last).
 
 A query definition has an id, a name (not unique in AWS), a query string and
 optional log group names. This collection identifies definitions by **name**:
@@ -41,6 +43,7 @@ from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_settings imp
 from ansible_collections.flowlogs.aws.plugins.module_utils.ownership import MANAGED_BY_KEY
 from ansible_collections.flowlogs.aws.plugins.module_utils.ownership import MANAGED_BY_VALUE
 from ansible_collections.flowlogs.aws.plugins.module_utils.query_aws import LogsErrors
+from ansible_collections.flowlogs.aws.plugins.module_utils.query_aws import StateManager
 from ansible_collections.flowlogs.aws.plugins.module_utils.query_aws import client
 
 NAME_MAX = 255
@@ -266,3 +269,102 @@ def format_query_definition(item):
     result["query_string"], result["managed"] = split_marker(item.get("queryString"))
     result["log_group_names"] = list(item.get("logGroupNames") or [])
     return result
+
+
+def public_definition(definition):
+    """A definition as the modules return it."""
+    return {
+        "query_definition_id": definition.get("query_definition_id"),
+        "name": definition["name"],
+        "query_string": definition.get("query_string"),
+        "log_group_names": list(definition.get("log_group_names") or []),
+    }
+
+
+def definition_reference(definition):
+    """The name and id of a definition (the modules' ``deleted`` and ``foreign`` entries)."""
+    return {"name": definition["name"], "query_definition_id": definition["query_definition_id"]}
+
+
+class QueryDefinitionManager(StateManager):
+    """Describe what exists, compute the change, stop in check mode, then act.
+
+    ``params`` are those of cloudwatchlogs_query_definition (state, query_definitions,
+    log_group_names, name_prefix, purge, adopt); by default the module's own. Invalid ones raise
+    QueryDefinitionError, before any client is made. ``results`` (by default a new dict) receives
+    ``changed``, ``query_definitions``, ``created``, ``updated``, ``deleted`` and ``foreign``,
+    and the diff under ``query_definitions``: a module managing more than query definitions
+    passes the one results dict of all its parts.
+    """
+
+    def __init__(self, module, params=None, results=None, client_=None):
+        self.module = module
+        self.params = module.params if params is None else params
+        self.results = {"changed": False} if results is None else results
+        self.results.update(query_definitions=[], created=[], updated=[], deleted=[], foreign=[])
+        self.desired = desired_definitions(self.params)
+        self.client = client_ or logs_client(module)
+
+    def _existing(self):
+        prefix = listing_prefix(self.params.get("name_prefix"), [d["name"] for d in self.desired])
+        return describe_query_definitions(self.client, prefix)
+
+    def _report_foreign(self, foreign):
+        self.results["foreign"] = [definition_reference(d) for d in foreign]
+        if foreign:
+            self.module.warn("Query definitions {0} were not saved by flowlogs.aws (no '{1}' line): they are left "
+                             "as they are; adopt: true takes them over".format(
+                                 ", ".join(sorted(set(d["name"] for d in foreign))), MARKER_LINE))
+
+    def _delete(self, definitions):
+        for definition in definitions:
+            delete_query_definition(self.client, definition["query_definition_id"])
+            self.results["deleted"].append(definition_reference(definition))
+            self.results["changed"] = True
+
+    def ensure_present(self):
+        actions = plan(self._existing(), self.desired, self.params.get("purge"), self.params.get("name_prefix"),
+                       self.params.get("adopt"))
+        self._report_foreign(actions["foreign"])
+        changed = bool(actions["create"] or actions["update"] or actions["delete"])
+        before = [public_definition(c) for c in actions["unchanged"]]
+        before += [public_definition(c) for c, _w in actions["update"]] + [public_definition(c) for c in actions["delete"]]
+        self._diff({"query_definitions": sorted(before, key=lambda d: d["name"])},
+                   {"query_definitions": sorted((public_definition(r) for r in actions["result"]),
+                                                key=lambda d: d["name"])})
+        if self.module.check_mode or not changed:
+            self.results["changed"] = self.results["changed"] or changed
+            self.results["query_definitions"] = [public_definition(r) for r in actions["result"]]
+            self.results["created"] = [d["name"] for d in actions["create"]]
+            self.results["updated"] = [w["name"] for _c, w in actions["update"]]
+            self.results["deleted"] = [definition_reference(d) for d in actions["delete"]]
+            return
+        ids = {}
+        for current, want in actions["update"]:
+            ids[want["name"]] = put_query_definition(self.client, want, current["query_definition_id"])
+            self.results["updated"].append(want["name"])
+            self.results["changed"] = True
+        for want in actions["create"]:
+            ids[want["name"]] = put_query_definition(self.client, want)
+            self.results["created"].append(want["name"])
+            self.results["changed"] = True
+        self._delete(actions["delete"])
+        self.results["query_definitions"] = [
+            public_definition(dict(r, query_definition_id=ids.get(r["name"], r["query_definition_id"])))
+            for r in actions["result"]
+        ]
+
+    def ensure_absent(self):
+        names = None
+        if self.params.get("query_definitions") is not None:
+            names = [d["name"] for d in self.params["query_definitions"]]
+        targets, foreign = plan_absent(self._existing(), names, self.params.get("name_prefix"),
+                                       self.params.get("adopt"))
+        self._report_foreign(foreign)
+        self.results["query_definitions"] = [public_definition(t) for t in targets]
+        self._diff({"query_definitions": self.results["query_definitions"]}, {"query_definitions": []})
+        if self.module.check_mode:
+            self.results["changed"] = self.results["changed"] or bool(targets)
+            self.results["deleted"] = [definition_reference(t) for t in targets]
+            return
+        self._delete(targets)

@@ -2,9 +2,12 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """The REJECT alarm of a flow-log log group: a metric filter and a CloudWatch alarm on its metric.
 
-Used by the cloudwatch_reject_alarm module (the log_insights role's one task for the alarm).
-Pure logic first (validation, the desired metric filter and alarm, what differs), then one
-wrapper per API call, each decorated with an AWSErrorHandler subclass.
+Used by the cloudwatch_reject_alarm module and by cloudwatchlogs_flow_log_insights (the saved
+queries and the alarm of a flow-log log group, the log_insights role's one module run). The
+options they share (``alarm_argument_spec``) are documented by the doc fragment
+``flowlogs.aws.reject_alarm``. Pure logic first (validation, the desired metric filter and alarm,
+what differs), then one wrapper per API call, each decorated with an AWSErrorHandler subclass,
+then ``RejectAlarmManager``, which reads, plans and writes.
 
 The rules follow the API references:
 
@@ -30,6 +33,9 @@ from ansible_collections.amazon.aws.plugins.module_utils.errors import AWSErrorH
 
 from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_settings import LOG_GROUP_NAME
 from ansible_collections.flowlogs.aws.plugins.module_utils.problems import ProblemsError
+from ansible_collections.flowlogs.aws.plugins.module_utils.query_aws import LogsErrors
+from ansible_collections.flowlogs.aws.plugins.module_utils.query_aws import StateManager
+from ansible_collections.flowlogs.aws.plugins.module_utils.query_aws import client
 
 FILTER_NAME_RE = re.compile(r"^[^:*]{1,512}$")
 METRIC_PART_RE = re.compile(r"^[^:*$]{1,255}$")
@@ -59,6 +65,32 @@ ALARM_UNSET_FIELDS = ("Dimensions", "ExtendedStatistic", "DatapointsToAlarm", "E
 
 class RejectAlarmError(ProblemsError):
     """Invalid parameters; ``problems`` lists every one found."""
+
+
+def alarm_argument_spec():
+    """The options of the metric filter and the alarm that both modules take (doc fragment
+    ``flowlogs.aws.reject_alarm``); each module adds ``state``, ``alarm_description`` and its own."""
+    return dict(
+        log_group_name=dict(type="str", required=True),
+        filter_name=dict(type="str", required=True),
+        metric_name=dict(type="str"),
+        metric_namespace=dict(type="str", default="VPCFlowLogs"),
+        alarm_name=dict(type="str", required=True),
+        threshold=dict(type="float", default=100),
+        period=dict(type="int", default=300),
+        evaluation_periods=dict(type="int", default=1),
+        alarm_actions=dict(type="list", elements="str", default=[]),
+    )
+
+
+def default_description(params):
+    """The alarm description cloudwatchlogs_flow_log_insights gives when none is set (the log_insights
+    role's text): ``At least 100 rejected VPC flow log records in 300s in /group (flowlogs.aws)``."""
+    threshold = params.get("threshold")
+    if isinstance(threshold, float) and threshold.is_integer():
+        threshold = int(threshold)
+    return "At least {0} rejected VPC flow log records in {1}s in {2} (flowlogs.aws)".format(
+        threshold, params.get("period"), params.get("log_group_name"))
 
 
 def period_ok(period):
@@ -222,12 +254,8 @@ def would_create_message(params):
 # API calls. Each raises an AnsibleAWSError naming the operation; the clients retry throttling.
 
 
-class LogsErrors(AWSErrorHandler):
-    """CloudWatch Logs answers ResourceNotFoundException for a log group or metric filter that does not exist."""
-
-    @classmethod
-    def _is_missing(cls):
-        return is_boto3_error_code("ResourceNotFoundException")
+# CloudWatch Logs errors: query_aws.LogsErrors (ResourceNotFoundException is "missing": a log group or a
+# metric filter that does not exist).
 
 
 class CloudWatchErrors(AWSErrorHandler):
@@ -286,3 +314,72 @@ def put_alarm(client, desired):
 def delete_alarm(client, alarm_name):
     client.delete_alarms(aws_retry=True, AlarmNames=[alarm_name])
     return True
+
+
+class RejectAlarmManager(StateManager):
+    """Read the metric filter and the alarm, compare, stop in check mode, then write what differs.
+
+    ``params`` are those of cloudwatch_reject_alarm (by default the module's own); invalid ones raise
+    RejectAlarmError before any client is made. ``results`` (by default a new dict) receives
+    ``changed``, ``log_group_exists``, ``metric_filter``, ``alarm``, ``changes`` (the write calls, each
+    recorded once it succeeded),
+    ``msg`` when check mode meets a missing log group, and the diff under ``metric_filter`` and
+    ``alarm``: a module managing more than the alarm passes the one results dict of all its parts.
+    ``logs`` is a CloudWatch Logs client to share.
+    """
+
+    def __init__(self, module, params=None, results=None, logs=None):
+        self.module = module
+        self.params = module.params if params is None else params
+        self.results = {"changed": False} if results is None else results
+        self.results.update(log_group_exists=False, metric_filter={}, alarm={}, changes=[])
+        problems = validate(self.params)
+        if problems:
+            raise RejectAlarmError(problems)
+        self.logs = logs or client(module, "logs")
+        self.cloudwatch = client(module, "cloudwatch")
+
+    def _read(self):
+        exists, current_filter = describe_metric_filter(self.logs, self.params["log_group_name"],
+                                                        self.params["filter_name"])
+        self.results["log_group_exists"] = exists
+        return exists, current_filter
+
+    def ensure_present(self):
+        exists, current_filter = self._read()
+        if not exists and not self.module.check_mode:
+            self.module.fail_json(msg=missing_group_message(self.params), **self.results)
+        current_alarm = describe_alarm(self.cloudwatch, self.params["alarm_name"])
+        todo = plan(current_filter, current_alarm, self.params, exists)
+        self.results["metric_filter"] = todo["filter"]
+        self.results["alarm"] = todo["alarm"]
+        self._diff({"metric_filter": metric_filter_view(current_filter) or {}, "alarm": alarm_view(current_alarm) or {}},
+                   {"metric_filter": todo["filter"], "alarm": todo["alarm"]})
+        if not exists:
+            self.results["msg"] = would_create_message(self.params)
+        if todo["put_filter"]:
+            if not self.module.check_mode:
+                put_metric_filter(self.logs, desired_metric_filter(self.params))
+            self._done("PutMetricFilter")
+        if todo["put_alarm"]:
+            if not self.module.check_mode:
+                put_alarm(self.cloudwatch, desired_alarm(self.params))
+            self._done("PutMetricAlarm")
+
+    def ensure_absent(self):
+        _exists, current_filter = self._read()
+        current_alarm = describe_alarm(self.cloudwatch, self.params["alarm_name"])
+        self.results["metric_filter"] = metric_filter_view(current_filter) or {}
+        self.results["alarm"] = alarm_view(current_alarm) or {}
+        if current_filter is None and current_alarm is None:
+            return
+        self._diff({"metric_filter": self.results["metric_filter"], "alarm": self.results["alarm"]},
+                   {"metric_filter": {}, "alarm": {}})
+        if current_alarm is not None:
+            if not self.module.check_mode:
+                delete_alarm(self.cloudwatch, self.params["alarm_name"])
+            self._done("DeleteAlarms")
+        if current_filter is not None:
+            if not self.module.check_mode:
+                delete_metric_filter(self.logs, self.params["log_group_name"], self.params["filter_name"])
+            self._done("DeleteMetricFilter")

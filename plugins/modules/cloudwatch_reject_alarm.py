@@ -32,59 +32,25 @@ options:
         naming it otherwise.
     type: str
     required: true
-  filter_name:
-    description: The metric filter's name, 1 to 512 characters without C(:) or C(*).
-    type: str
-    required: true
   filter_pattern:
     description:
       - The filter pattern matching the rejected records (at most 1024 characters), for example the one the
         C(flowlogs.aws.flow_log_reject_filter_pattern) filter makes for a log format. Required with
         O(state=present).
     type: str
-  metric_name:
-    description: The metric the filter publishes and the alarm watches (1 to 255 characters without C(:), C(*), C($)).
-    type: str
-  metric_namespace:
-    description: The metric's namespace (1 to 255 characters without C(:), C(*), C($)).
-    type: str
-    default: VPCFlowLogs
-  alarm_name:
-    description: The alarm's name, 1 to 255 characters, unique in the region.
-    type: str
-    required: true
   alarm_description:
     description: The alarm's description, at most 1024 characters.
     type: str
     default: ""
-  threshold:
-    description: The alarm goes off when at least this many rejected records arrive in one period.
-    type: float
-    default: 100
-  period:
-    description: The period in seconds - 10, 20, 30 or a multiple of 60.
-    type: int
-    default: 300
-  evaluation_periods:
-    description: The number of periods compared with the threshold (at least 1).
-    type: int
-    default: 1
-  alarm_actions:
-    description: ARNs notified when the alarm goes off, for example an SNS topic (at most 5).
-    type: list
-    elements: str
-    default: []
 extends_documentation_fragment:
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - amazon.aws.boto3
+  - flowlogs.aws.reject_alarm
 notes:
   - Check mode only reads, and reports what would be created or changed; a log group that does not exist yet (one
     the same run would create) is reported as a metric filter that would be created, in RV(msg). Diff mode shows
     the metric filter and the alarm before and after.
-  - The alarm's other settings are fixed - statistic C(Sum), unit C(Count), comparison
-    C(GreaterThanOrEqualToThreshold), missing data C(notBreaching), no OK or insufficient-data actions. An alarm of
-    that name with other settings is brought to these (C(PutMetricAlarm) replaces the whole configuration).
   - "IAM permissions: C(logs:DescribeMetricFilters), C(logs:PutMetricFilter), C(logs:DeleteMetricFilter),
     C(cloudwatch:DescribeAlarms), C(cloudwatch:PutMetricAlarm), C(cloudwatch:DeleteAlarms)."
 seealso:
@@ -94,6 +60,8 @@ seealso:
   - name: PutMetricAlarm
     description: The CloudWatch API reference of metric alarms.
     link: https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html
+  - module: flowlogs.aws.cloudwatchlogs_flow_log_insights
+    description: The saved Logs Insights queries and this alarm of a flow-log log group, in one task.
   - module: amazon.aws.cloudwatchlogs_log_group_metric_filter
   - module: amazon.aws.cloudwatch_metric_alarm
 """
@@ -171,112 +139,24 @@ msg:
 from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
-from ansible_collections.flowlogs.aws.plugins.module_utils.query_aws import client
-from ansible_collections.flowlogs.aws.plugins.module_utils.reject_alarm import alarm_view
-from ansible_collections.flowlogs.aws.plugins.module_utils.reject_alarm import delete_alarm
-from ansible_collections.flowlogs.aws.plugins.module_utils.reject_alarm import delete_metric_filter
-from ansible_collections.flowlogs.aws.plugins.module_utils.reject_alarm import describe_alarm
-from ansible_collections.flowlogs.aws.plugins.module_utils.reject_alarm import describe_metric_filter
-from ansible_collections.flowlogs.aws.plugins.module_utils.reject_alarm import desired_alarm
-from ansible_collections.flowlogs.aws.plugins.module_utils.reject_alarm import desired_metric_filter
-from ansible_collections.flowlogs.aws.plugins.module_utils.reject_alarm import metric_filter_view
-from ansible_collections.flowlogs.aws.plugins.module_utils.reject_alarm import missing_group_message
-from ansible_collections.flowlogs.aws.plugins.module_utils.reject_alarm import plan
-from ansible_collections.flowlogs.aws.plugins.module_utils.reject_alarm import put_alarm
-from ansible_collections.flowlogs.aws.plugins.module_utils.reject_alarm import put_metric_filter
-from ansible_collections.flowlogs.aws.plugins.module_utils.reject_alarm import validate
-from ansible_collections.flowlogs.aws.plugins.module_utils.reject_alarm import would_create_message
-
-
-class RejectAlarmManager:
-    """Read the metric filter and the alarm, compare, stop in check mode, then write what differs."""
-
-    def __init__(self, module):
-        self.module = module
-        self.params = module.params
-        self.results = {"changed": False, "log_group_exists": False, "metric_filter": {}, "alarm": {}, "changes": []}
-        problems = validate(self.params)
-        if problems:
-            module.fail_json(msg="Invalid REJECT alarm parameters: {0}".format("; ".join(problems)), problems=problems)
-        self.logs = client(module, "logs")
-        self.cloudwatch = client(module, "cloudwatch")
-
-    def diff(self, before, after):
-        if self.module._diff:
-            self.results["diff"] = {"before": before, "after": after}
-
-    def change(self, operation):
-        self.results["changes"].append(operation)
-        self.results["changed"] = True
-
-    def ensure_present(self):
-        exists, current_filter = describe_metric_filter(self.logs, self.params["log_group_name"],
-                                                        self.params["filter_name"])
-        self.results["log_group_exists"] = exists
-        if not exists and not self.module.check_mode:
-            self.module.fail_json(msg=missing_group_message(self.params), **self.results)
-        current_alarm = describe_alarm(self.cloudwatch, self.params["alarm_name"])
-        todo = plan(current_filter, current_alarm, self.params, exists)
-        before = {"metric_filter": metric_filter_view(current_filter) or {}, "alarm": alarm_view(current_alarm) or {}}
-        self.results["metric_filter"] = todo["filter"]
-        self.results["alarm"] = todo["alarm"]
-        self.diff(before, {"metric_filter": todo["filter"], "alarm": todo["alarm"]})
-        if not exists:
-            self.results["msg"] = would_create_message(self.params)
-        if todo["put_filter"]:
-            self.change("PutMetricFilter")
-            if not self.module.check_mode:
-                put_metric_filter(self.logs, desired_metric_filter(self.params))
-        if todo["put_alarm"]:
-            self.change("PutMetricAlarm")
-            if not self.module.check_mode:
-                put_alarm(self.cloudwatch, desired_alarm(self.params))
-
-    def ensure_absent(self):
-        exists, current_filter = describe_metric_filter(self.logs, self.params["log_group_name"],
-                                                        self.params["filter_name"])
-        self.results["log_group_exists"] = exists
-        current_alarm = describe_alarm(self.cloudwatch, self.params["alarm_name"])
-        self.results["metric_filter"] = metric_filter_view(current_filter) or {}
-        self.results["alarm"] = alarm_view(current_alarm) or {}
-        if current_filter is None and current_alarm is None:
-            return
-        self.diff({"metric_filter": self.results["metric_filter"], "alarm": self.results["alarm"]},
-                  {"metric_filter": {}, "alarm": {}})
-        if current_alarm is not None:
-            self.change("DeleteAlarms")
-            if not self.module.check_mode:
-                delete_alarm(self.cloudwatch, self.params["alarm_name"])
-        if current_filter is not None:
-            self.change("DeleteMetricFilter")
-            if not self.module.check_mode:
-                delete_metric_filter(self.logs, self.params["log_group_name"], self.params["filter_name"])
-
-    def run(self):
-        if self.params["state"] == "present":
-            self.ensure_present()
-        else:
-            self.ensure_absent()
+from ansible_collections.flowlogs.aws.plugins.module_utils.reject_alarm import RejectAlarmError
+from ansible_collections.flowlogs.aws.plugins.module_utils.reject_alarm import RejectAlarmManager
+from ansible_collections.flowlogs.aws.plugins.module_utils.reject_alarm import alarm_argument_spec
 
 
 def main():
-    argument_spec = dict(
+    argument_spec = alarm_argument_spec()
+    argument_spec.update(
         state=dict(type="str", default="present", choices=["present", "absent"]),
-        log_group_name=dict(type="str", required=True),
-        filter_name=dict(type="str", required=True),
         filter_pattern=dict(type="str"),
-        metric_name=dict(type="str"),
-        metric_namespace=dict(type="str", default="VPCFlowLogs"),
-        alarm_name=dict(type="str", required=True),
         alarm_description=dict(type="str", default=""),
-        threshold=dict(type="float", default=100),
-        period=dict(type="int", default=300),
-        evaluation_periods=dict(type="int", default=1),
-        alarm_actions=dict(type="list", elements="str", default=[]),
     )
     module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True,
                               required_if=[("state", "present", ("filter_pattern", "metric_name"))])
-    manager = RejectAlarmManager(module)
+    try:
+        manager = RejectAlarmManager(module)
+    except RejectAlarmError as e:
+        module.fail_json(msg="Invalid REJECT alarm parameters: {0}".format(e), problems=e.problems)
     try:
         manager.run()
     except AnsibleAWSError as error:

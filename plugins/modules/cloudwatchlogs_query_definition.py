@@ -202,112 +202,9 @@ foreign:
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
-from ansible_collections.flowlogs.aws.plugins.module_utils.query_aws import StateManager
 from ansible_collections.flowlogs.aws.plugins.module_utils.query_aws import run
-from ansible_collections.flowlogs.aws.plugins.module_utils.query_definitions import MARKER_LINE
 from ansible_collections.flowlogs.aws.plugins.module_utils.query_definitions import QueryDefinitionError
-from ansible_collections.flowlogs.aws.plugins.module_utils.query_definitions import delete_query_definition
-from ansible_collections.flowlogs.aws.plugins.module_utils.query_definitions import describe_query_definitions
-from ansible_collections.flowlogs.aws.plugins.module_utils.query_definitions import desired_definitions
-from ansible_collections.flowlogs.aws.plugins.module_utils.query_definitions import listing_prefix
-from ansible_collections.flowlogs.aws.plugins.module_utils.query_definitions import logs_client
-from ansible_collections.flowlogs.aws.plugins.module_utils.query_definitions import plan
-from ansible_collections.flowlogs.aws.plugins.module_utils.query_definitions import plan_absent
-from ansible_collections.flowlogs.aws.plugins.module_utils.query_definitions import put_query_definition
-
-
-def _public(definition):
-    return {
-        "query_definition_id": definition.get("query_definition_id"),
-        "name": definition["name"],
-        "query_string": definition.get("query_string"),
-        "log_group_names": list(definition.get("log_group_names") or []),
-    }
-
-
-def _deleted(definition):
-    return {"name": definition["name"], "query_definition_id": definition["query_definition_id"]}
-
-
-class QueryDefinitionManager(StateManager):
-    """Describe what exists, compute the change, stop in check mode, then act."""
-
-    def __init__(self, module):
-        self.module = module
-        self.params = module.params
-        self.results = {"changed": False, "query_definitions": [], "created": [], "updated": [], "deleted": [],
-                        "foreign": []}
-        try:
-            self.desired = desired_definitions(self.params)
-        except QueryDefinitionError as e:
-            module.fail_json(msg="Invalid query definition parameters: {0}".format(e), problems=e.problems)
-        self.client = logs_client(module)
-
-    def _existing(self):
-        prefix = listing_prefix(self.params["name_prefix"], [d["name"] for d in self.desired])
-        return describe_query_definitions(self.client, prefix)
-
-    def _report_foreign(self, foreign):
-        self.results["foreign"] = [_deleted(d) for d in foreign]
-        if foreign:
-            self.module.warn("Query definitions {0} were not saved by flowlogs.aws (no '{1}' line): they are left "
-                             "as they are; adopt: true takes them over".format(
-                                 ", ".join(sorted(set(d["name"] for d in foreign))), MARKER_LINE))
-
-    def _delete(self, definitions):
-        for definition in definitions:
-            delete_query_definition(self.client, definition["query_definition_id"])
-            self.results["deleted"].append(_deleted(definition))
-            self.results["changed"] = True
-
-    def ensure_present(self):
-        actions = plan(self._existing(), self.desired, self.params["purge"], self.params["name_prefix"],
-                       self.params["adopt"])
-        self._report_foreign(actions["foreign"])
-        changed = bool(actions["create"] or actions["update"] or actions["delete"])
-        if self.module._diff:
-            before = [_public(c) for c in actions["unchanged"]] + [_public(c) for c, _w in actions["update"]]
-            before += [_public(c) for c in actions["delete"]]
-            self.results["diff"] = {"before": {"query_definitions": sorted(before, key=lambda d: d["name"])},
-                                    "after": {"query_definitions": sorted((_public(r) for r in actions["result"]),
-                                                                          key=lambda d: d["name"])}}
-        if self.module.check_mode or not changed:
-            self.results["changed"] = changed
-            self.results["query_definitions"] = [_public(r) for r in actions["result"]]
-            self.results["created"] = [d["name"] for d in actions["create"]]
-            self.results["updated"] = [w["name"] for _c, w in actions["update"]]
-            self.results["deleted"] = [_deleted(d) for d in actions["delete"]]
-            return
-        ids = {}
-        for current, want in actions["update"]:
-            ids[want["name"]] = put_query_definition(self.client, want, current["query_definition_id"])
-            self.results["updated"].append(want["name"])
-            self.results["changed"] = True
-        for want in actions["create"]:
-            ids[want["name"]] = put_query_definition(self.client, want)
-            self.results["created"].append(want["name"])
-            self.results["changed"] = True
-        self._delete(actions["delete"])
-        self.results["query_definitions"] = [
-            _public(dict(r, query_definition_id=ids.get(r["name"], r["query_definition_id"])))
-            for r in actions["result"]
-        ]
-
-    def ensure_absent(self):
-        names = None
-        if self.params["query_definitions"] is not None:
-            names = [d["name"] for d in self.params["query_definitions"]]
-        targets, foreign = plan_absent(self._existing(), names, self.params["name_prefix"], self.params["adopt"])
-        self._report_foreign(foreign)
-        self.results["query_definitions"] = [_public(t) for t in targets]
-        if self.module._diff:
-            self.results["diff"] = {"before": {"query_definitions": self.results["query_definitions"]},
-                                    "after": {"query_definitions": []}}
-        if self.module.check_mode:
-            self.results["changed"] = bool(targets)
-            self.results["deleted"] = [_deleted(t) for t in targets]
-            return
-        self._delete(targets)
+from ansible_collections.flowlogs.aws.plugins.module_utils.query_definitions import QueryDefinitionManager
 
 
 def main():
@@ -333,8 +230,12 @@ def main():
         required_if=[("state", "absent", ("query_definitions", "name_prefix"), True),
                      ("purge", True, ("name_prefix",))],
     )
+    try:
+        manager = QueryDefinitionManager(module)
+    except QueryDefinitionError as e:
+        module.fail_json(msg="Invalid query definition parameters: {0}".format(e), problems=e.problems)
     scope = module.params["name_prefix"] or ", ".join(d["name"] for d in module.params["query_definitions"] or [])
-    run(module, QueryDefinitionManager(module), "query definitions {0}".format(scope))
+    run(module, manager, "query definitions {0}".format(scope))
 
 
 if __name__ == "__main__":

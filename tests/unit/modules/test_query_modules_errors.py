@@ -25,6 +25,7 @@ from ansible_collections.amazon.aws.plugins.module_utils.retries import Retrying
 from ansible_collections.flowlogs.aws.plugins.module_utils.query_definitions import stored_query
 from ansible_collections.flowlogs.aws.plugins.modules import athena_named_queries
 from ansible_collections.flowlogs.aws.plugins.modules import athena_workgroup
+from ansible_collections.flowlogs.aws.plugins.modules import cloudwatchlogs_flow_log_insights
 from ansible_collections.flowlogs.aws.plugins.modules import cloudwatchlogs_query_definition
 from ansible_collections.flowlogs.aws.plugins.modules import cloudwatchlogs_query_definition_info
 from ansible_collections.flowlogs.aws.plugins.modules import glue_flow_log_table
@@ -254,6 +255,35 @@ DEFINITION_ARGS = {"name_prefix": "f/", "purge": True, "log_group_names": ["/flo
                    "query_definitions": [{"name": "f/a", "query_string": "fields 10"},
                                          {"name": "f/b", "query_string": "fields 2"}]}
 
+
+def insights_handlers(definitions, metric_filter=None, alarm=None):
+    """The query definitions, and one log group's metric filter and alarm (cloudwatchlogs_flow_log_insights)."""
+    handlers = definition_handlers(definitions)
+    state = {"filter": copy.deepcopy(metric_filter), "alarm": copy.deepcopy(alarm)}
+
+    def put_metric_filter(**kwargs):
+        state["filter"] = kwargs
+
+    def put_metric_alarm(**kwargs):
+        state["alarm"] = kwargs
+
+    handlers.update(
+        describe_metric_filters=lambda logGroupName, filterNamePrefix, limit: {
+            "metricFilters": [state["filter"]] if state["filter"] else []},
+        put_metric_filter=put_metric_filter,
+        delete_metric_filter=lambda logGroupName, filterName: state.update(filter=None),
+        describe_alarms=lambda AlarmNames: {"MetricAlarms": [state["alarm"]] if state["alarm"] else []},
+        put_metric_alarm=put_metric_alarm,
+        delete_alarms=lambda AlarmNames: state.update(alarm=None),
+    )
+    return handlers
+
+
+INSIGHTS_ARGS = {"log_group_name": "/flow", "query_folder": "f", "queries": ["top_talkers", "traffic_over_time"],
+                 "filter_name": "flow-rejected", "metric_name": "flow-rejected", "alarm_name": "flow-rejected"}
+OLD_ALARM = {"AlarmName": "flow-rejected", "MetricName": "flow-rejected", "Namespace": "VPCFlowLogs", "Threshold": 1.0}
+OLD_FILTER = {"filterName": "flow-rejected", "logGroupName": "/flow", "filterPattern": "[a]", "metricTransformations": []}
+
 SCENARIOS = {
     "glue create": (glue_flow_log_table, GLUE_ARGS, lambda: glue_handlers(database=False), "flow_db.flow_logs"),
     "glue update": (glue_flow_log_table, GLUE_ARGS,
@@ -278,6 +308,14 @@ SCENARIOS = {
                                  lambda: definition_handlers(DEFINITIONS), "f/"),
     "query definitions info": (cloudwatchlogs_query_definition_info, {"name_prefix": "f/"},
                                lambda: definition_handlers(DEFINITIONS), "f/"),
+    # The saved queries and the REJECT alarm: everything written (alarm first, then the queries),
+    # the alarm turned off (deleted), and everything removed.
+    "flow-log insights present": (cloudwatchlogs_flow_log_insights, INSIGHTS_ARGS,
+                                  lambda: insights_handlers(DEFINITIONS, OLD_FILTER), "flow-rejected"),
+    "flow-log insights alarm off": (cloudwatchlogs_flow_log_insights, dict(INSIGHTS_ARGS, alarm_enabled=False),
+                                    lambda: insights_handlers(DEFINITIONS, OLD_FILTER, OLD_ALARM), "/flow"),
+    "flow-log insights absent": (cloudwatchlogs_flow_log_insights, dict(INSIGHTS_ARGS, state="absent"),
+                                 lambda: insights_handlers(DEFINITIONS, OLD_FILTER, OLD_ALARM), "f, REJECT alarm"),
 }
 
 EXPECTED_CALLS = {
@@ -290,6 +328,9 @@ EXPECTED_CALLS = {
                            "UpdateNamedQuery", "DeleteNamedQuery"},
     cloudwatchlogs_query_definition: {"DescribeQueryDefinitions", "PutQueryDefinition", "DeleteQueryDefinition"},
     cloudwatchlogs_query_definition_info: {"DescribeQueryDefinitions"},
+    cloudwatchlogs_flow_log_insights: {"DescribeQueryDefinitions", "PutQueryDefinition", "DeleteQueryDefinition",
+                                       "DescribeMetricFilters", "PutMetricFilter", "DeleteMetricFilter",
+                                       "DescribeAlarms", "PutMetricAlarm", "DeleteAlarms"},
 }
 
 
