@@ -131,9 +131,10 @@ def checked(module, manager_class, *args):
 class StateManager(object):
     """What the managers of these modules share: ``results`` with its ``changes``, the diff, and the state switch.
 
-    A subclass sets ``self.module``, ``self.params``, ``self.results`` and ``self.resource`` (what a
-    failure names) and defines ``ensure_present`` and ``ensure_absent``; ``run`` (called by ``run()``
-    below) picks one by the ``state`` option.
+    A subclass sets ``self.module``, ``self.params`` and ``self.results`` (and ``self.resource``, what
+    a failure names, unless its module gives ``run()`` below the resource) and defines
+    ``ensure_present`` and ``ensure_absent``; ``run`` (called by ``run()`` below) picks one by the
+    ``state`` option.
     """
 
     def _done(self, change):
