@@ -156,7 +156,14 @@ class FlowLogManager(object):
         self.tagged = []
         self.diff = None
         self._known_ids = set()
-        self.client = ec2_client(module)
+        self._client = None
+
+    @property
+    def client(self):
+        """The EC2 client, made at the first call: definitions without resources need none."""
+        if self._client is None:
+            self._client = ec2_client(self.module)
+        return self._client
 
     # ---- results and failures ----------------------------------------------------------------
 

@@ -35,7 +35,8 @@ options:
       - V(present) makes sure the flow logs of every definition exist with its settings.
       - V(absent) deletes, for every definition, the flow logs on its resources that go to its destination (and have
         its O(definitions[].traffic_type), when set) and that the collection created (or all of them with
-        O(adopt=true)). Only what identifies the flow logs is needed then; no delivery role.
+        O(adopt=true)). Only what identifies the flow logs is needed then; no delivery role. A flow log that two
+        definitions match is deleted once and listed under both.
     type: str
     choices: [present, absent]
     default: present
