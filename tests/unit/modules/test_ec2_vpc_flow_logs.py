@@ -157,8 +157,8 @@ def test_common_tags_merge_under_each_definitions_own(stubbed, capsys):
                          {"FlowLogIds": ["fl-cw0", "fl-s30"]})
     result = run(capsys, [cw_definition(), s3_definition(resource_ids=VPCS[:1], tags={"tier": "archive"})],
                  tags={"team": "net"})
-    assert result["flow_logs"]["all-to-s3"][0]["tags"] == {"team": "net", "tier": "archive",
-                                                          "managed-by": "flowlogs.aws"}
+    expected = {"team": "net", "tier": "archive", "managed-by": "flowlogs.aws"}
+    assert result["flow_logs"]["all-to-s3"][0]["tags"] == expected
 
 
 def test_a_conflict_in_the_second_definition_fails_before_any_write_naming_it(stubbed, capsys):
