@@ -519,7 +519,9 @@ def definition_params(definition, tags=None, tag_field_specifications=None, stat
     params.update((key, value) for key, value in DEFINITION_DEFAULTS.items() if params[key] is None)
     params["state"] = state
     if tags is not None or params["tags"] is not None:
-        params["tags"] = dict(tags or {}, **(params["tags"] or {}))
+        merged = dict(tags or {})
+        merged.update(params["tags"] or {})
+        params["tags"] = merged
     if params["tag_field_specifications"] is None and tag_field_specifications:
         params["tag_field_specifications"] = tag_field_specifications
     return params
