@@ -316,10 +316,12 @@ def _destination_options(params):
     return options
 
 
-def build_desired(params, region=None):
+def build_desired(params, region=None, require_resources=True):
     """Validate module parameters and return the normalised desired settings.
 
-    Raises FlowLogSettingsError listing every problem. No AWS call is made.
+    Raises FlowLogSettingsError listing every problem. No AWS call is made. With
+    require_resources false, an empty resource_ids is valid (a definition that resolved to no
+    resource: its settings are still checked, and nothing is called for it).
     """
     problems = []
     if params.get("resource_type") in UNSUPPORTED_RESOURCE_TYPES:
@@ -329,7 +331,7 @@ def build_desired(params, region=None):
         raise FlowLogSettingsError(
             ["resource_type must be one of {0}".format(", ".join(sorted(RESOURCE_TYPES)))]
         )
-    if not params.get("resource_ids"):
+    if require_resources and not params.get("resource_ids"):
         problems.append("resource_ids must list at least one {0} id".format(params["resource_type"]))
     _check_resources(params, problems)
     _check_traffic_and_interval(params, problems)
@@ -496,8 +498,8 @@ def create_request(desired):
     return request
 
 
-# ---- the flow_logs role's definitions ---------------------------------------------------------
-# Keys of a flow_logs role definition that are ec2_vpc_flow_log parameters of the same name.
+# ---- definitions: the flow_logs role's, and ec2_vpc_flow_logs' -----------------------------------
+# Keys of a definition that are ec2_vpc_flow_log parameters of the same name.
 DEFINITION_PARAMETERS = ("resource_type", "resource_ids", "traffic_type", "log_destination_type", "log_group_name",
                          "log_destination", "deliver_logs_permission_arn", "deliver_cross_account_role",
                          "log_format", "max_aggregation_interval", "destination_options",
@@ -505,36 +507,56 @@ DEFINITION_PARAMETERS = ("resource_type", "resource_ids", "traffic_type", "log_d
 DEFINITION_DEFAULTS = {"resource_type": "VPC", "log_destination_type": "cloud-watch-logs"}
 
 
-def definition_problems(definition, tags=None, tag_field_specifications=None, state="present"):
-    """Every problem ec2_vpc_flow_log would report for one flow_logs role definition (messages).
+def definition_params(definition, tags=None, tag_field_specifications=None, state="present"):
+    """The ec2_vpc_flow_log parameters of one definition.
 
-    tags and tag_field_specifications are the role-wide values a definition's own extend or replace.
-    A definition without resource ids (filters find them later, or it resolved to none and the
-    role skips it) is checked with an example id of its type. With state absent only what
-    identifies the flow logs is needed: no delivery role, no format.
+    tags and tag_field_specifications are the values shared by every definition (the role's
+    flow_logs_tags and flow_logs_tag_field_specifications, or ec2_vpc_flow_logs' own options): a
+    definition's own tags are merged over tags, its own tag field specifications replace them.
+    Tags stay None when neither gives any (the tags of existing flow logs are then left alone).
     """
-    params = dict((key, definition.get(key, DEFINITION_DEFAULTS.get(key))) for key in DEFINITION_PARAMETERS)
+    params = dict((key, definition.get(key)) for key in DEFINITION_PARAMETERS)
+    params.update((key, value) for key, value in DEFINITION_DEFAULTS.items() if params[key] is None)
     params["state"] = state
-    params["tags"] = dict(tags or {}, **(definition.get("tags") or {}))
+    if tags is not None or params["tags"] is not None:
+        merged = dict(tags or {})
+        merged.update(params["tags"] or {})
+        params["tags"] = merged
     if params["tag_field_specifications"] is None and tag_field_specifications:
         params["tag_field_specifications"] = tag_field_specifications
-    resource_type = RESOURCE_TYPES.get(params["resource_type"])
-    if not params["resource_ids"] and resource_type:
-        params["resource_ids"] = [resource_type.example]
+    return params
+
+
+def definition_problems(definition, tags=None, tag_field_specifications=None, state="present"):
+    """Every problem ec2_vpc_flow_log would report for one definition (messages).
+
+    tags and tag_field_specifications are the shared values a definition's own extend or replace
+    (definition_params). A definition without resource ids (filters find them later, or it resolved
+    to none and nothing is called for it) has its settings checked all the same. With state absent
+    only what identifies the flow logs is needed: no delivery role, no format.
+    """
     try:
-        build_desired(params)
+        build_desired(definition_params(definition, tags, tag_field_specifications, state), require_resources=False)
     except FlowLogSettingsError as error:
         return list(error.problems)
     return []
 
 
-def definitions_problems(definitions, tags=None, tag_field_specifications=None, state="present",
-                         filter_types=None, variable="flow_logs_definitions"):
-    """Every problem of the flow_logs role's definitions, each naming the definition and its input.
+def _identity(desired):
+    """What AWS allows once per resource: destination and traffic type (none for transit gateway types)."""
+    return desired["log_destination_type"], desired["destination"], desired["traffic_type"]
 
-    filter_types: the resource types resource_filters can find (the others need resource_ids).
+
+def definitions_problems(definitions, tags=None, tag_field_specifications=None, state="present",
+                         filter_types=None, variable="flow_logs_definitions", region=None):
+    """Every problem of a list of definitions, each naming the definition and its input.
+
+    filter_types: the resource types resource_filters can find (the others need resource_ids);
+    region: the region the flow logs are made in (a log group ARN must be of it), when known.
+    With state present, two definitions may not ask for the same flow log (resource, destination,
+    traffic type) on a resource they both list: AWS keeps one flow log per resource with that identity.
     """
-    problems, first = [], {}
+    problems, first, claimed = [], {}, OrderedDict()
     for index, definition in enumerate(definitions or []):
         if not isinstance(definition, dict):
             problems.append("{0}[{1}]: must be a dict, got {2!r}".format(variable, index, definition))
@@ -542,11 +564,12 @@ def definitions_problems(definitions, tags=None, tag_field_specifications=None, 
         name = definition.get("name")
         where = "{0}[{1}]".format(variable, index)
         label = "{0} ({1})".format(where, name) if name else where
-        if name in first:
+        unique = name not in first
+        if unique:
+            first[name] = index
+        else:
             problems.append("{0}.name: {1!r} is also the name of {2}[{3}]; names must be unique".format(
                 where, name, variable, first[name]))
-        else:
-            first[name] = index
         kind = definition.get("resource_type") or "VPC"
         has_ids = definition.get("resource_ids") is not None
         if not has_ids and definition.get("resource_filters") is None:
@@ -554,6 +577,47 @@ def definitions_problems(definitions, tags=None, tag_field_specifications=None, 
         elif definition.get("resource_filters") is not None and filter_types is not None and kind not in filter_types:
             problems.append("{0}.resource_filters: cannot find resources of type {1}; give resource_ids".format(
                 where, kind))
-        problems.extend("{0}: {1}".format(label, problem) for problem in definition_problems(
-            definition, tags=tags, tag_field_specifications=tag_field_specifications, state=state))
-    return problems
+        try:
+            desired = build_desired(definition_params(definition, tags, tag_field_specifications, state), region,
+                                    require_resources=False)
+        except FlowLogSettingsError as error:
+            problems.extend("{0}: {1}".format(label, problem) for problem in error.problems)
+            continue
+        if state == "present" and unique:
+            for resource_id in desired["resource_ids"]:
+                claimed.setdefault((resource_id,) + _identity(desired), []).append(label)
+    return problems + _same_flow_log_problems(claimed)
+
+
+def _same_flow_log_problems(claimed):
+    """Messages for the resources two or more definitions ask the same flow log on, one per group of definitions."""
+    shared = OrderedDict()
+    for key, labels in claimed.items():
+        if len(labels) > 1:
+            shared.setdefault((tuple(labels),) + key[1:], []).append(key[0])
+    return [
+        "{0}: ask for the same flow log ({1} {2}{3}) on {4}; AWS keeps one flow log per resource, destination "
+        "and traffic type, so give it in one definition".format(
+            " and ".join(labels), destination_type, destination,
+            ", traffic {0}".format(traffic_type) if traffic_type else "", ", ".join(resource_ids))
+        for (labels, destination_type, destination, traffic_type), resource_ids in shared.items()
+    ]
+
+
+def resolved_definitions(definitions, found=None):
+    """The flow_logs role's definitions as ec2_vpc_flow_logs takes them.
+
+    found maps a definition's name to the resource ids its resource_filters found; they are added to
+    its resource_ids (each id once, given ones first), and resource_filters is left out. A definition
+    that resolved to no resource keeps an empty resource_ids: nothing is called for it.
+    """
+    resolved = []
+    for definition in definitions or []:
+        entry = dict((key, value) for key, value in definition.items() if key != "resource_filters")
+        ids = []
+        for resource_id in list(definition.get("resource_ids") or []) + list((found or {}).get(definition["name"]) or []):
+            if resource_id not in ids:
+                ids.append(resource_id)
+        entry["resource_ids"] = ids
+        resolved.append(entry)
+    return resolved

@@ -31,6 +31,14 @@ def test_ec2_vpc_flow_log(network, aws):
     assert left == [], "the target must remove every flow log it created"
 
 
+def test_ec2_vpc_flow_logs(network, aws):
+    _run("ec2_vpc_flow_logs", network)
+    ec2 = aws("ec2")
+    resource_ids = [network["vpc_id"]] + network["subnet_ids"] + network["eni_ids"]
+    left = ec2.describe_flow_logs(Filters=[{"Name": "resource-id", "Values": resource_ids[:200]}])["FlowLogs"]
+    assert left == [], "the target must remove every flow log it created"
+
+
 def test_ec2_vpc_flow_log_info(network):
     _run("ec2_vpc_flow_log_info", network)
 

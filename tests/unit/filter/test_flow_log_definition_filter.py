@@ -7,6 +7,7 @@ from ansible.errors import AnsibleFilterError
 from ansible_collections.flowlogs.aws.plugins.filter.flow_log_definition import FilterModule
 from ansible_collections.flowlogs.aws.plugins.filter.flow_log_definition import flow_log_definition_problems
 from ansible_collections.flowlogs.aws.plugins.filter.flow_log_definition import flow_logs_definitions_problems
+from ansible_collections.flowlogs.aws.plugins.filter.flow_log_definition import flow_logs_resolved_definitions
 
 ROLE = "arn:aws:iam::123456789012:role/vpc-flow-logs-delivery"
 S3 = {"name": "s3", "log_destination_type": "s3", "log_destination": "arn:aws:s3:::flow-logs/prod/"}
@@ -82,3 +83,38 @@ def test_removal_needs_only_what_identifies_the_flow_logs():
     assert flow_logs_definitions_problems([{"name": "s3", "resource_ids": vpc, "log_destination_type": "s3"}],
                                           state="absent") == [
         "flow_logs_definitions[0] (s3): log_destination_type s3 needs log_destination (arn:aws:s3:::BUCKET[/PREFIX/])"]
+
+
+def test_two_definitions_may_not_ask_for_the_same_flow_log_on_a_resource():
+    vpcs = ["vpc-0123456789abcdef0", "vpc-0123456789abcdef1"]
+    definitions = [dict(S3, name="a", resource_ids=vpcs),
+                   dict(S3, name="b", resource_ids=vpcs[1:], log_format="${version} ${action}"),
+                   # Another traffic type, destination or resource is another flow log.
+                   dict(S3, name="c", resource_ids=vpcs, traffic_type="REJECT"),
+                   dict(S3, name="d", resource_ids=vpcs, log_destination="arn:aws:s3:::flow-logs/other/"),
+                   dict(S3, name="e", resource_filters={})]
+    assert flow_logs_definitions_problems(definitions) == [
+        "flow_logs_definitions[0] (a) and flow_logs_definitions[1] (b): ask for the same flow log (s3 "
+        "arn:aws:s3:::flow-logs/prod, traffic ALL) on vpc-0123456789abcdef1; AWS keeps one flow log per resource, "
+        "destination and traffic type, so give it in one definition"]
+    # Removing is not creating: two definitions may match the same flow logs.
+    assert flow_logs_definitions_problems(definitions, state="absent") == []
+
+
+def test_resolved_definitions_take_the_ids_their_filters_found():
+    definitions = [dict(S3, name="given", resource_ids=["vpc-0123456789abcdef0"]),
+                   dict(S3, name="both", resource_ids=["vpc-0123456789abcdef0"], resource_filters={"tag:a": "b"}),
+                   dict(S3, name="none", resource_filters={"tag:a": "c"})]
+    found = {"both": ["vpc-0123456789abcdef1", "vpc-0123456789abcdef0"], "none": []}
+    resolved = flow_logs_resolved_definitions(definitions, found)
+    assert [d["resource_ids"] for d in resolved] == [
+        ["vpc-0123456789abcdef0"], ["vpc-0123456789abcdef0", "vpc-0123456789abcdef1"], []]
+    assert not any("resource_filters" in d for d in resolved)
+    assert resolved[1]["log_destination"] == S3["log_destination"] and resolved[1]["name"] == "both"
+    assert definitions[1]["resource_filters"] == {"tag:a": "b"}, "the role's definitions are not changed"
+    assert flow_logs_resolved_definitions([dict(S3, resource_ids=[])]) == [dict(S3, resource_ids=[])]
+    with pytest.raises(AnsibleFilterError):
+        flow_logs_resolved_definitions({"not": "a list"})
+    with pytest.raises(AnsibleFilterError):
+        flow_logs_resolved_definitions([], found=["not", "a", "dict"])
+    assert FilterModule().filters()["flow_logs_resolved_definitions"] is flow_logs_resolved_definitions

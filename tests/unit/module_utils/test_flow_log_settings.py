@@ -18,6 +18,7 @@ from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_settings imp
     build_desired,
     chunks,
     create_request,
+    definition_params,
     describe_differences,
     destination_key,
     differences,
@@ -1011,3 +1012,35 @@ def test_tag_field_specification_problems_are_reported_with_the_others():
 def test_empty_tag_field_specifications_are_refused_even_without_a_format():
     assert problems_of(params(tag_field_specifications=[])) == [
         "tag_field_specifications is empty; give 1 to 3 entries, or omit it"]
+
+
+def test_definition_params_merge_the_shared_tags_and_keep_none_when_no_tags_are_given():
+    definition = {"name": "a", "resource_ids": [VPC], "tags": {"tier": "x", "team": "own"}}
+    params = definition_params(definition, tags={"team": "net", "cost": "1"})
+    assert params["tags"] == {"team": "own", "cost": "1", "tier": "x"}
+    assert params["resource_type"] == "VPC" and params["log_destination_type"] == "cloud-watch-logs"
+    assert params["state"] == "present"
+    # Neither gives tags: the tags of existing flow logs are left alone (None), not purged ({}).
+    assert definition_params({"name": "a", "resource_ids": [VPC]})["tags"] is None
+    assert definition_params({"name": "a", "resource_ids": [VPC]}, tags={})["tags"] == {}
+    # Given as None (an argument spec's "not given") is not a value: the defaults apply.
+    assert definition_params({"resource_type": None, "log_destination_type": None})["resource_type"] == "VPC"
+
+
+def test_definition_params_take_the_shared_tag_field_specifications_only_without_their_own():
+    shared = [{"resource_type": "instance", "tag_keys": ["Name"]}]
+    own = [{"resource_type": "network-interface", "tag_keys": ["team"]}]
+    assert definition_params({}, tag_field_specifications=shared)["tag_field_specifications"] == shared
+    assert definition_params({"tag_field_specifications": own},
+                             tag_field_specifications=shared)["tag_field_specifications"] == own
+
+
+def test_without_required_resources_an_empty_definition_is_checked_but_valid():
+    params = {"resource_type": "Subnet", "resource_ids": [], "log_destination_type": "s3",
+              "log_destination": "arn:aws:s3:::flow-logs"}
+    with pytest.raises(FlowLogSettingsError, match="resource_ids must list at least one Subnet id"):
+        build_desired(params)
+    assert build_desired(params, require_resources=False)["resource_ids"] == []
+    with pytest.raises(FlowLogSettingsError, match="not supported for resource_type TransitGateway"):
+        build_desired(dict(params, resource_type="TransitGateway", traffic_type="ALL"), require_resources=False)
+

@@ -12,6 +12,7 @@ import botocore.session
 import pytest
 import yaml
 
+from ansible_collections.flowlogs.aws.plugins.module_utils import argument_specs
 from ansible_collections.flowlogs.aws.plugins.module_utils import flow_log_format
 from ansible_collections.flowlogs.aws.plugins.module_utils import flow_log_settings as settings
 from ansible_collections.flowlogs.aws.plugins.modules import ec2_vpc_flow_log
@@ -175,6 +176,6 @@ def test_nested_shapes_match_the_options():
     assert set(spec.members) == {"ResourceType", "TagKeys"}
     tag_options = options(ec2_vpc_flow_log)["tag_field_specifications"]["suboptions"]
     assert tag_options["resource_type"]["choices"] == spec.members["ResourceType"].enum
-    assert ec2_vpc_flow_log.TAG_FIELD_RESOURCE_TYPES == spec.members["ResourceType"].enum
+    assert argument_specs.TAG_FIELD_RESOURCE_TYPES == spec.members["ResourceType"].enum
     assert CREATE.members["TagFieldSpecifications"].metadata == {"min": 1, "max": 3}
     assert spec.members["TagKeys"].metadata == {"min": 1, "max": 2}

@@ -1,4 +1,4 @@
-"""Every AWS call of ec2_vpc_flow_log and ec2_vpc_flow_log_info fails cleanly.
+"""Every AWS call of ec2_vpc_flow_log, ec2_vpc_flow_logs and ec2_vpc_flow_log_info fails cleanly.
 
 Each scenario is run once to record its calls; then again once per call and per error
 kind, with that call raising a ClientError or a botocore EndpointConnectionError. The
@@ -23,6 +23,7 @@ from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleA
 from ansible_collections.amazon.aws.plugins.module_utils.retries import RetryingBotoClientWrapper
 from ansible_collections.flowlogs.aws.plugins.modules import ec2_vpc_flow_log
 from ansible_collections.flowlogs.aws.plugins.modules import ec2_vpc_flow_log_info
+from ansible_collections.flowlogs.aws.plugins.modules import ec2_vpc_flow_logs
 
 BUCKET = "arn:aws:s3:::flow-logs/prod/"
 FORMAT = "${version} ${srcaddr} ${dstaddr} ${action}"
@@ -137,7 +138,16 @@ SCENARIOS = {
                               [flow_log("fl-a", VPCS[0]), flow_log("fl-b", VPCS[1])]),
     "absent by id": (ec2_vpc_flow_log, dict(state="absent", flow_log_ids=["fl-a"]), [flow_log("fl-a", VPCS[0])]),
     "info": (ec2_vpc_flow_log_info, dict(resource_ids=VPCS), [flow_log("fl-a", VPCS[0])]),
+    # Several definitions in one run: the second one creates, replaces and retags after the first created.
+    "definitions": (ec2_vpc_flow_logs, dict(tags={"team": "net"}, definitions=[
+        dict(PRESENT, name="first", resource_ids=VPCS[:1], log_destination="arn:aws:s3:::flow-logs/first/"),
+        dict(PRESENT, name="second", overwrite=True)]),
+        [flow_log("fl-old1", VPCS[1], log_format="${version}"), flow_log("fl-ours", VPCS[2])]),
+    "definitions absent": (ec2_vpc_flow_logs, dict(state="absent", definitions=[
+        dict(PRESENT, name="first", resource_ids=VPCS[:1]), dict(PRESENT, name="second", resource_ids=VPCS[1:])]),
+        [flow_log("fl-a", VPCS[0]), flow_log("fl-b", VPCS[1])]),
 }
+FLOW_LOG_MODULES = (ec2_vpc_flow_log, ec2_vpc_flow_logs)
 
 
 def run(monkeypatch, capsys, scenario, fail_at=None, error=None):
@@ -218,7 +228,10 @@ def test_an_error_at_any_call_fails_cleanly_and_reports_what_was_done(monkeypatc
     assert "Traceback" not in result["msg"]
     assert operation in result["msg"], result["msg"]
     assert text in result["msg"]
-    if SCENARIOS[scenario][0] is ec2_vpc_flow_log:
+    if SCENARIOS[scenario][0] is ec2_vpc_flow_logs:
+        assert "definition 'first'" in result["msg"] or "definition 'second'" in result["msg"] \
+            or "definitions 'first', 'second'" in result["msg"], result["msg"]
+    if SCENARIOS[scenario][0] in FLOW_LOG_MODULES:
         assert sorted(result["created_flow_log_ids"]) == sorted(fake.created)
         assert sorted(result["deleted_flow_log_ids"]) == sorted(fake.deleted)
         assert sorted(result.get("tagged_flow_log_ids", [])) == sorted(fake.tagged)
