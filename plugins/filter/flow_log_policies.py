@@ -108,6 +108,18 @@ def s3_destination_arn(bucket, prefix="", partition="aws"):
     return _policies.s3_destination_arn(bucket, prefix or "", partition)
 
 
+@_filter_errors
+def iam_role_arn(name, account_id, partition="aws", path="/"):
+    """ARN of an IAM role from its name (input), account, partition and path."""
+    return _policies.iam_role_arn(name, account_id, partition, path)
+
+
+@_filter_errors
+def firehose_stream_arn(name, account_id, region, partition="aws"):
+    """ARN of an Amazon Data Firehose delivery stream from its name (input), account and region."""
+    return _policies.firehose_stream_arn(name, account_id, region, partition)
+
+
 class FilterModule(object):
     """flowlogs.aws policy document filters."""
 
@@ -122,4 +134,6 @@ class FilterModule(object):
             "destination_kms_key_alias": destination_kms_key_alias,
             "log_group_arn": log_group_arn,
             "s3_destination_arn": s3_destination_arn,
+            "iam_role_arn": iam_role_arn,
+            "firehose_stream_arn": firehose_stream_arn,
         }
