@@ -523,8 +523,7 @@ class Inventory(object):
             problems.append(_region_problem(_dest_path(index, "stream_arn"), "the stream", match.group("region"),
                                             self.region))
         if self.account_id and match.group("account") == self.account_id:
-            problems.append("{0}: is a stream of this target's account {1}: give stream_name and bucket_name to build "
-                            "it here (no cross-account role)".format(_dest_path(index, "stream_arn"), self.account_id))
+            problems.append(_own_stream_problem(_dest_path(index, "stream_arn"), self.account_id))
         role_match = CROSS_ROLE_ARN.match(role or "")
         if not role_match:
             problems.append("{0}: a stream of another account needs the ARN of that account's role for flow-log delivery "
@@ -957,6 +956,17 @@ def _where(host, path):
     return "{0}: {1}".format(host, path)
 
 
+def _own_stream_problem(path, account):
+    return ("{0}: is a stream of this target's account {1}: give stream_name and bucket_name to build it here (no "
+            "cross-account role)".format(path, account))
+
+
+def _same_account_member_problem(path, account, stream, owner):
+    return ("{0}: this target is in the account {1} of the stream {2} of {3}; flow logs of one account deliver to its "
+            "stream without central (or cross-account roles): give this target a destination of its own".format(
+                path, account, stream, owner))
+
+
 def _region_problem(path, what, where, region):
     # Amazon Data Firehose Developer Guide, "Send data to a Firehose stream": "Some AWS services can
     # only send messages and events to a Firehose stream that is in the same Region"; AWS documents no
@@ -1109,10 +1119,7 @@ class Organization(object):
             return
         owner_account, account = self.hosts[owner]["account_id"], self.hosts[host]["account_id"]
         if kind == FIREHOSE and owner_account and account == owner_account:
-            self.problems.append(_where(host, "{0}: this target is in the account {1} of the stream {2}; flow logs of "
-                                              "one account deliver to its stream without central (or cross-account "
-                                              "roles): give this target a destination of its own".format(
-                                                  path, account, shared["stream_name"])))
+            self.problems.append(_where(host, _same_account_member_problem(path, account, shared["stream_name"], owner)))
             return
         shared["members"].append(host)
         if self.hosts[host]["in_use"].get(dest.get("name")):
@@ -1250,15 +1257,13 @@ def account_problems(values, account_id, central=None):
     for index, dest in enumerate(destinations):
         stream = FIREHOSE_ARN.match(dest.get("stream_arn") or "") if dest.get("type") == FIREHOSE else None
         if stream and stream.group("account") == str(account_id):
-            problems.append("{0}: is a stream of this target's account {1}: give stream_name and bucket_name to build it "
-                            "here (no cross-account role)".format(_dest_path(index, "stream_arn"), account_id))
+            problems.append(_own_stream_problem(_dest_path(index, "stream_arn"), account_id))
         target = (central or {}).get(dest.get("name"))
         if not target:
             continue
         if target.get("type") == FIREHOSE and target.get("stream_account_id") == str(account_id):
-            problems.append("{0}: this target is in the account {1} of the stream {2} of {3}; flow logs of one account "
-                            "deliver to its stream without central: give this target a destination of its own".format(
-                                _dest_path(index, "central"), account_id, target["stream_name"], target["host"]))
+            problems.append(_same_account_member_problem(_dest_path(index, "central"), account_id, target["stream_name"],
+                                                         target["host"]))
         if target.get("organization_id") or not target.get("account_ids"):
             continue
         if str(account_id) not in target["account_ids"]:
