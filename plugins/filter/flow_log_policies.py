@@ -60,12 +60,6 @@ def delivery_role_documents(account_id, partition, region, log_group_names=None,
 
 
 @_filter_errors
-def iam_role_arn(name, account_id, path="/", partition="aws"):
-    """The ARN of an IAM role from its name (input), account, path and partition."""
-    return _policies.iam_role_arn(name, account_id, path, partition)
-
-
-@_filter_errors
 def s3_delivery_bucket_policy(
     bucket, account_ids, regions, prefix="", hive_compatible=False, partition="aws", object_ownership="BucketOwnerEnforced",
     organization_id=None,
@@ -121,6 +115,18 @@ def s3_destination_arn(bucket, prefix="", partition="aws"):
     return _policies.s3_destination_arn(bucket, prefix or "", partition)
 
 
+@_filter_errors
+def iam_role_arn(name, account_id, partition="aws", path="/"):
+    """ARN of an IAM role from its name (input), account, partition and path."""
+    return _policies.iam_role_arn(name, account_id, partition, path)
+
+
+@_filter_errors
+def firehose_stream_arn(name, account_id, region, partition="aws"):
+    """ARN of an Amazon Data Firehose delivery stream from its name (input), account and region."""
+    return _policies.firehose_stream_arn(name, account_id, region, partition)
+
+
 class FilterModule(object):
     """flowlogs.aws policy document filters."""
 
@@ -129,7 +135,6 @@ class FilterModule(object):
             "delivery_role_trust_policy": delivery_role_trust_policy,
             "delivery_role_permissions_policy": delivery_role_permissions_policy,
             "delivery_role_documents": delivery_role_documents,
-            "iam_role_arn": iam_role_arn,
             "s3_delivery_bucket_policy": s3_delivery_bucket_policy,
             "kms_key_policy_statements": kms_key_policy_statements,
             "kms_key_policy": kms_key_policy,
@@ -137,4 +142,6 @@ class FilterModule(object):
             "destination_kms_key_alias": destination_kms_key_alias,
             "log_group_arn": log_group_arn,
             "s3_destination_arn": s3_destination_arn,
+            "iam_role_arn": iam_role_arn,
+            "firehose_stream_arn": firehose_stream_arn,
         }

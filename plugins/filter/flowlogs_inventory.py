@@ -42,9 +42,9 @@ def flowlogs_teardown_plan(flow_logs, destinations, adopt=False, delivery_role_n
     return teardown_plan(flow_logs, destinations, boolean(adopt, strict=False), delivery_role_name or "")
 
 
-def flow_logs_definitions(plan, destination_arns, delivery_role_arn="", demo_vpc=None):
+def flow_logs_definitions(plan, destination_arns, delivery_role_arn="", demo_vpc=None, delivery_roles=None):
     """The flow_logs role's definitions of the flow logs a run applies, from the flowlogs role's plan."""
-    return _definitions(plan, destination_arns or {}, delivery_role_arn or "", demo_vpc or {})
+    return _definitions(plan, destination_arns or {}, delivery_role_arn or "", demo_vpc or {}, delivery_roles or {})
 
 
 class FilterModule(object):

@@ -24,9 +24,10 @@ Fields of an entry:
     flow logs to CloudWatch Logs"); ``none`` - the delivery service writes under the bucket
     policy; ``cross-account`` - none in the stream's own account (the service-linked role
     AWSServiceRoleForLogDelivery writes to streams tagged ``LogDeliveryEnabled=true``), and
-    the source account's role (``DeliverCrossAccountRole``) when the stream is in another
-    account ("Publish flow logs to Amazon Data Firehose" and "IAM roles for cross account
-    delivery", Amazon VPC User Guide).
+    two roles when the stream is in another account: the source account's
+    (``DeliverLogsPermissionArn``) and the stream account's (``DeliverCrossAccountRole``)
+    ("Publish flow logs to Amazon Data Firehose" and "IAM roles for cross account delivery",
+    Amazon VPC User Guide).
 ``query_side``
     the role that makes the flow logs query-ready: ``athena`` (a Glue table over the
     bucket's AWSLogs/ layout), ``log_insights`` (saved queries and a REJECT alarm), or ``""``.
@@ -98,7 +99,11 @@ def flow_log_destination(destination_arn, type_name, delivery_role_arn="", cross
     """What a flow log sends for its destination (the ec2_vpc_flow_log / flow_logs role keys).
 
     ``destination_arn`` is the ARN the destination role published; for CloudWatch Logs the
-    log group is sent by name (``log_group_name``) with the delivery role's ARN.
+    log group is sent by name (``log_group_name``) with the delivery role's ARN. For a stream
+    of another account (``cross_account_role``, the stream account's role), ``delivery_role_arn``
+    is the source account's role: CreateFlowLogs needs both ("IAM roles for cross account
+    delivery"; ``DeliverLogsPermissionArn`` "is required if ... the delivery stream and the
+    resources to monitor are in different accounts", CreateFlowLogs API reference).
     """
     entry = destination_type(type_name, "log_destination_type")
     sent = {"log_destination_type": type_name}
@@ -107,7 +112,7 @@ def flow_log_destination(destination_arn, type_name, delivery_role_arn="", cross
     else:
         sent["log_destination"] = destination_arn
     if entry["delivery_role"] == "cross-account" and cross_account_role:
-        sent["deliver_cross_account_role"] = cross_account_role
+        sent.update(deliver_logs_permission_arn=delivery_role_arn, deliver_cross_account_role=cross_account_role)
     if entry["destination_options"] and options is not None:
         sent["destination_options"] = options
     return sent

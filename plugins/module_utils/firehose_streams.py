@@ -15,11 +15,22 @@ User Guide). AWS adds the tag when a flow log is created; the module sets it its
 that a stream it manages is ready before the first flow log, and never removes it.
 """
 
+import hashlib
 import re
 
+from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_policies import CROSS_ACCOUNT_ROLE_PREFIX
+from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_policies import ROLE_NAME_MAX
+from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_policies import STREAM_NAME as NAME_RE
+from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_policies import firehose_destination_role_permissions_policy
+from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_policies import firehose_destination_role_trust_policy
+from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_policies import firehose_source_role_permissions_policy
+from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_policies import firehose_source_role_trust_policy
+from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_policies import firehose_stream_arn
+from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_policies import iam_role_arn
+from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_policies import resource_type_arns
+from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_policies import s3_bucket_arn
 from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_policies import secure_transport_statement
 
-NAME_RE = re.compile(r"^[a-zA-Z0-9_.-]{1,64}$")
 ROLE_ARN_RE = re.compile(r"^arn:[a-z-]+:iam::\d{12}:role/[a-zA-Z_0-9+=,.@\-_/]+$")
 BUCKET_ARN_RE = re.compile(r"^arn:[a-z-]+:s3:::[\w.\-]{1,255}$")
 KMS_KEY_ARN_RE = re.compile(r"^arn:[a-z-]+:kms:[a-z0-9-]+:\d{12}:key/[a-zA-Z0-9-]+$")
@@ -169,7 +180,7 @@ def firehose_role_trust_policy(account_id, partition="aws"):
 
 
 def firehose_role_permissions_policy(bucket, prefixes=("",), region="us-east-1", kms_key_arn="", partition="aws"):
-    bucket_arn = "arn:{0}:s3:::{1}".format(partition, bucket)
+    bucket_arn = s3_bucket_arn(bucket, partition)
     objects = sorted(set("{0}/{1}*".format(bucket_arn, p) for p in prefixes))
     if "{0}/*".format(bucket_arn) in objects:
         objects = ["{0}/*".format(bucket_arn)]
@@ -203,3 +214,95 @@ def firehose_policies(stream_name, bucket, account_id, region, partition="aws", 
         "permissions_policy": firehose_role_permissions_policy(bucket, prefixes, region, kms_key_arn, partition),
         "bucket_policy": {"Version": POLICY_VERSION, "Statement": [secure_transport_statement(bucket, partition)]},
     }
+
+
+# ---- delivery from flow logs of another account ----------------------------------------------
+# "IAM roles for cross account delivery" (Amazon VPC User Guide): a role in the source account (the
+# flow logs'), which delivery.logs.amazonaws.com assumes (CreateFlowLogs DeliverLogsPermissionArn),
+# and a role in the destination account (the stream's), named AWSLogDeliveryFirehoseCrossAccountRole...,
+# which the source role assumes (DeliverCrossAccountRole). Their documents are in flow_log_policies.
+# Both names are derived from the stream's name and region alone: the stream's account and every
+# source account agree on them without reading each other, and two streams of one name in two
+# regions of an account get two roles (IAM is global).
+SOURCE_ROLE_PREFIX = "flowlogs-firehose-source"
+
+
+def _role_name(prefix, region, stream_name):
+    """PREFIX-REGION-STREAM; longer than IAM's 64 characters, cut and ended by 8 hex digits of a
+    SHA-256 of the whole, so that two long names differing only at their end stay apart."""
+    name = "{0}-{1}-{2}".format(prefix, region, stream_name)
+    if len(name) <= ROLE_NAME_MAX:
+        return name
+    digest = hashlib.sha256(name.encode("utf-8")).hexdigest()[:8]
+    return "{0}-{1}".format(name[:ROLE_NAME_MAX - len(digest) - 1].rstrip("-"), digest)
+
+
+def cross_account_role_names(stream_name, region):
+    """``{"source": ..., "destination": ...}``: the names of the two roles for flow logs of another
+    account delivering to the stream ``stream_name`` of ``region``."""
+    return {"source": _role_name(SOURCE_ROLE_PREFIX, region, stream_name),
+            "destination": _role_name(CROSS_ACCOUNT_ROLE_PREFIX, region, stream_name)}
+
+
+def firehose_destination_role(stream_name, account_id, region, partition="aws", source_account_ids=(),
+                              organization_id=""):
+    """The stream account's role (``DeliverCrossAccountRole``) for the stream ``stream_name``.
+
+    ``wanted``: whether flow logs of other accounts deliver there - ``source_account_ids`` other than
+    ``account_id``, or any account of ``organization_id``; without them the role should not exist
+    (``trust_policy`` and ``permissions_policy`` are then None). ``role_name`` and ``role_arn`` are
+    given either way (to remove the role).
+    """
+    names = cross_account_role_names(stream_name, region)
+    sources = sorted(set(str(account) for account in source_account_ids or [] if str(account) != str(account_id)))
+    wanted = bool(sources or organization_id)
+    role = {
+        "wanted": wanted,
+        "role_name": names["destination"],
+        "role_arn": iam_role_arn(names["destination"], account_id, partition),
+        "source_role_name": names["source"],
+        "source_account_ids": sources,
+        "organization_id": organization_id or "",
+        "trust_policy": None,
+        "permissions_policy": None,
+    }
+    if wanted:
+        role["trust_policy"] = firehose_destination_role_trust_policy(names["source"], sources, organization_id or None,
+                                                                      partition)
+        role["permissions_policy"] = firehose_destination_role_permissions_policy(
+            firehose_stream_arn(stream_name, account_id, region, partition), account_id, partition)
+    return role
+
+
+def firehose_source_role(delivery, account_id, partition="aws"):
+    """The source account's role (``DeliverLogsPermissionArn``) of ``account_id`` for a stream of another account.
+
+    ``delivery`` (the plan's ``cross_account`` entry of the destination): ``stream_name``,
+    ``stream_account_id`` and ``region`` of the stream, ``resource_types`` of the flow logs of this
+    account that deliver there, and ``cross_account_role_arn``: the stream account's role when the
+    inventory does not build it (empty: the role its owner target builds, by its derived name).
+
+    Returns ``stream_arn`` (the flow logs' ``LogDestination``), ``cross_account_role_arn``
+    (``DeliverCrossAccountRole``), ``role_name`` and ``role_arn`` (``DeliverLogsPermissionArn``),
+    ``wanted`` (flow logs of this account deliver there) and the role's documents (None when not wanted).
+    """
+    names = cross_account_role_names(delivery["stream_name"], delivery["region"])
+    role_arn = iam_role_arn(names["source"], account_id, partition)
+    cross_account_role_arn = delivery.get("cross_account_role_arn") or iam_role_arn(
+        names["destination"], delivery["stream_account_id"], partition)
+    types = list(delivery.get("resource_types") or [])
+    role = {
+        "wanted": bool(types),
+        "role_name": names["source"],
+        "role_arn": role_arn,
+        "stream_arn": firehose_stream_arn(delivery["stream_name"], delivery["stream_account_id"], delivery["region"],
+                                          partition),
+        "cross_account_role_arn": cross_account_role_arn,
+        "trust_policy": None,
+        "permissions_policy": None,
+    }
+    if types:
+        role["trust_policy"] = firehose_source_role_trust_policy()
+        role["permissions_policy"] = firehose_source_role_permissions_policy(
+            role_arn, cross_account_role_arn, resource_type_arns(types, account_id, delivery["region"], partition))
+    return role

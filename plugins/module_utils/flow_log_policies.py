@@ -30,6 +30,13 @@ The documents follow what AWS documents for VPC Flow Logs, tightened where scann
   (``logs.REGION.amazonaws.com`` limited by the ``kms:EncryptionContext:aws:logs:arn``
   encryption context). In a key policy ``"Resource": "*"`` means "this key": it is the
   only form KMS accepts there, not a wildcard grant.
+* The two roles of cross-account delivery to Amazon Data Firehose ("IAM roles for cross account
+  delivery", Amazon VPC User Guide): the source account's role, which
+  ``delivery.logs.amazonaws.com`` assumes (CreateFlowLogs ``DeliverLogsPermissionArn``), and the
+  stream account's role (``DeliverCrossAccountRole``, its name starting with
+  ``AWSLogDeliveryFirehoseCrossAccountRole``), which the source role assumes; tightened where AWS's
+  example grants ``"*"`` (see :func:`firehose_source_role_permissions_policy` and
+  :func:`firehose_destination_role_permissions_policy`).
 """
 
 import re
@@ -38,13 +45,40 @@ from ansible_collections.flowlogs.aws.plugins.module_utils.destination_types imp
 from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_format import S3_BUCKET_NAME
 from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_format import FlowLogFormatError
 from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_format import normalize_prefix as format_normalize_prefix
+from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_settings import FIREHOSE_ARN
 from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_settings import LOG_GROUP_NAME
+from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_settings import RESOURCE_TYPES
+from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_settings import ROLE_ARN
 from ansible_collections.flowlogs.aws.plugins.module_utils.problems import ProblemsError
 
 POLICY_VERSION = "2012-10-17"
 
+# IAM RoleName (IAM API Reference, CreateRole): 1 to 64 of these characters; Path / or /.../.
+ROLE_NAME = re.compile(r"^[\w+=,.@-]{1,64}$", re.ASCII)
+ROLE_NAME_MAX = 64
+ROLE_PATH = re.compile(r"^(/|/[\x21-\x7e]+/)$")
+# DeliveryStreamName (Amazon Data Firehose API Reference, CreateDeliveryStream).
+STREAM_NAME = re.compile(r"^[a-zA-Z0-9_.-]{1,64}$")
+
 DELIVERY_ROLE_PRINCIPAL = "vpc-flow-logs.amazonaws.com"
 LOG_DELIVERY_PRINCIPAL = "delivery.logs.amazonaws.com"
+
+# Cross-account delivery to Firehose ("IAM roles for cross account delivery", Amazon VPC User Guide).
+# The stream account's role "with a name that starts with AWSLogDeliveryFirehoseCrossAccountRole".
+CROSS_ACCOUNT_ROLE_PREFIX = "AWSLogDeliveryFirehoseCrossAccountRole"
+# What the source account's role does with the log delivery service ("Resource": "*" in AWS's policy).
+LOG_DELIVERY_ACTIONS = (
+    "logs:CreateLogDelivery",
+    "logs:DeleteLogDelivery",
+    "logs:ListLogDeliveries",
+    "logs:GetLogDelivery",
+)
+# The service-linked role of log delivery ("Logs sent to Firehose", Amazon CloudWatch Logs User
+# Guide), which writes to streams tagged LogDeliveryEnabled=true: the stream account's role may
+# create it, and nothing else ("Logs sent to Firehose" grants iam:CreateServiceLinkedRole on this
+# ARN; iam:AWSServiceName is the condition key of that action, IAM User Guide "Service-linked
+# role permissions").
+LOG_DELIVERY_SERVICE_LINKED_ROLE = ("AWSServiceRoleForLogDelivery", "/aws-service-role/delivery.logs.amazonaws.com/")
 
 # The actions AWS documents for the delivery role, minus logs:CreateLogGroup.
 #
@@ -84,8 +118,6 @@ ACCOUNT_ID = re.compile(r"^[0-9]{12}$")
 ORGANIZATION_ID = re.compile(r"^o-[a-z0-9]{10,32}$")
 REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+-[0-9]+$")
 PARTITION = re.compile(r"^aws(-[a-z]+)*$")
-# An IAM role name (CreateRole RoleName: 1 to 64 of [\w+=,.@-]).
-IAM_ROLE_NAME = re.compile(r"^[\w+=,.@-]{1,64}$", re.ASCII)
 LOG_GROUP_ARN = re.compile(
     r"^arn:(?P<partition>aws(?:-[a-z]+)*):logs:(?P<region>[a-z]{2}(?:-[a-z]+)+-[0-9]+):"
     r"(?P<account>[0-9]{12}):log-group:(?P<name>[.\-_/#A-Za-z0-9]{1,512})(?::\*)?$"
@@ -262,6 +294,71 @@ def s3_destination_arn(bucket, prefix="", partition="aws"):
     return bucket_arn + ("/" + prefix + "/" if prefix else "")
 
 
+def iam_role_arn(name, account_id, partition="aws", path="/"):
+    """``arn:PARTITION:iam::ACCOUNT:role/PATH/NAME`` (the path ``/`` adds nothing)."""
+    problems = []
+    if not isinstance(name, str) or not ROLE_NAME.match(name):
+        problems.append("role name {0!r} must be 1 to 64 letters, digits or +=,.@_-".format(name))
+    if not isinstance(path, str) or not ROLE_PATH.match(path):
+        problems.append("role path {0!r} must be / or /segments/".format(path))
+    accounts = _account_ids(account_id, "account_id", problems)
+    _check_partition(partition, problems)
+    if len(accounts) > 1:
+        problems.append("iam_role_arn takes one account id")
+    _raise(problems)
+    return "arn:{0}:iam::{1}:role{2}{3}".format(partition, accounts[0], path, name)
+
+
+def iam_account_root_arn(account_id, partition="aws"):
+    """``arn:PARTITION:iam::ACCOUNT:root``: the account as a principal."""
+    problems = []
+    accounts = _account_ids(account_id, "account_id", problems)
+    _check_partition(partition, problems)
+    if len(accounts) > 1:
+        problems.append("iam_account_root_arn takes one account id")
+    _raise(problems)
+    return "arn:{0}:iam::{1}:root".format(partition, accounts[0])
+
+
+def firehose_stream_arn(name, account_id, region, partition="aws"):
+    """``arn:PARTITION:firehose:REGION:ACCOUNT:deliverystream/NAME``, the ``LogDestination`` of a flow log to it."""
+    problems = []
+    if not isinstance(name, str) or not STREAM_NAME.match(name):
+        problems.append("delivery stream name {0!r} must be 1 to 64 letters, digits, '.', '_' or '-'".format(name))
+    accounts = _account_ids(account_id, "account_id", problems)
+    regions = _regions(region, "region", problems)
+    _check_partition(partition, problems)
+    if len(accounts) > 1 or len(regions) > 1:
+        problems.append("firehose_stream_arn takes one account id and one region")
+    _raise(problems)
+    return "arn:{0}:firehose:{1}:{2}:deliverystream/{3}".format(partition, regions[0], accounts[0], name)
+
+
+def resource_type_arns(resource_types, account_id, region, partition="aws"):
+    """Every resource of each flow-log resource type in one account and region, as ARN patterns
+    (``arn:aws:ec2:us-east-1:111122223333:vpc/*``), in the types' order of ``RESOURCE_TYPES``."""
+    problems = []
+    types = _as_list(resource_types, "resource_types")
+    unknown = [kind for kind in types if kind not in RESOURCE_TYPES]
+    if unknown:
+        problems.append("resource_types: {0} are not flow-log resource types ({1})".format(
+            ", ".join(str(kind) for kind in unknown), ", ".join(RESOURCE_TYPES)))
+    if not types and not problems:
+        problems.append("resource_types: at least one resource type is needed")
+    accounts = _account_ids(account_id, "account_id", problems)
+    regions = _regions(region, "region", problems)
+    _check_partition(partition, problems)
+    _raise(problems)
+    arns = []
+    for kind, resource in RESOURCE_TYPES.items():
+        if kind in types:
+            service, name = resource.arn
+            # Network Manager is global: its ARNs have no region.
+            where = "" if service == "networkmanager" else regions[0]
+            arns.append("arn:{0}:{1}:{2}:{3}:{4}/*".format(partition, service, where, accounts[0], name))
+    return arns
+
+
 # --------------------------------------------------------------------------- delivery role
 
 
@@ -327,17 +424,6 @@ def delivery_role_permissions_policy(log_group_arns):
     }
 
 
-def iam_role_arn(name, account_id, path="/", partition="aws"):
-    """``arn:PARTITION:iam::ACCOUNT:role/PATH/NAME``: a role's ARN before it exists (check mode)."""
-    problems = []
-    accounts = _account_ids(account_id, "account_id", problems)
-    _check_partition(partition, problems)
-    if not isinstance(name, str) or not IAM_ROLE_NAME.match(name):
-        problems.append("role name {0!r} must be 1 to 64 letters, digits or +=,.@_-".format(name))
-    _raise(problems)
-    return "arn:{0}:iam::{1}:role{2}{3}".format(partition, accounts[0], path or "/", name)
-
-
 def delivery_role_documents(account_id, partition, region, log_group_names=(), log_group_arns=(), regions=()):
     """Everything the delivery_role role derives, once: the regions the trust policy names, the
     log group ARNs the role may write to, the given ARNs of another account or partition
@@ -359,6 +445,166 @@ def delivery_role_documents(account_id, partition, region, log_group_names=(), l
         documents["trust_policy"] = delivery_role_trust_policy(account_id, trust_regions, partition)
         documents["permissions_policy"] = delivery_role_permissions_policy(arns)
     return documents
+
+
+# --------------------------------------------------------------------------- Firehose across accounts
+
+
+def firehose_source_role_trust_policy():
+    """Trust policy of the source account's role: the log delivery service assumes it, as AWS documents.
+
+    No confused-deputy condition: AWS documents none for this role, and the role is only usable
+    where it is passed (``iam:PassRole``, in this account, by whoever creates the flow log).
+    """
+    return {
+        "Version": POLICY_VERSION,
+        "Statement": [
+            {
+                "Sid": "AllowLogDeliveryToAssumeRole",
+                "Effect": "Allow",
+                "Principal": {"Service": LOG_DELIVERY_PRINCIPAL},
+                "Action": "sts:AssumeRole",
+            }
+        ],
+    }
+
+
+def _role_arn_parts(arn, what, problems):
+    """(partition, account, name) of an IAM role ARN, or None (a problem added)."""
+    match = ROLE_ARN.match(arn) if isinstance(arn, str) else None
+    if not match:
+        problems.append("{0}: {1!r} is not an IAM role ARN (arn:aws:iam::ACCOUNT:role/NAME)".format(what, arn))
+        return None
+    return match.group("partition"), match.group("account"), match.group("name")
+
+
+def firehose_source_role_permissions_policy(source_role_arn, destination_role_arn, resource_arns):
+    """Permissions of the source account's role (the statements of "IAM roles for cross account delivery").
+
+    * ``iam:PassRole`` of the role itself, only to ``delivery.logs.amazonaws.com`` and only for the
+      monitored resources (``iam:AssociatedResourceARN``): AWS's example names one VPC; here
+      ``resource_arns`` (:func:`resource_type_arns`) names every resource of the flow logs' types in
+      the source account and region, so that a new VPC chosen by a filter needs no policy change.
+    * ``logs:CreateLogDelivery``, ``DeleteLogDelivery``, ``ListLogDeliveries``, ``GetLogDelivery`` on
+      ``"*"``, as AWS's policy grants them.
+    * ``sts:AssumeRole`` of the stream account's role only.
+    """
+    problems = []
+    source = _role_arn_parts(source_role_arn, "source_role_arn", problems)
+    destination = _role_arn_parts(destination_role_arn, "destination_role_arn", problems)
+    if destination and not destination[2].startswith(CROSS_ACCOUNT_ROLE_PREFIX):
+        problems.append("destination_role_arn: the stream account's role must have a name that starts with {0} "
+                        "(got {1})".format(CROSS_ACCOUNT_ROLE_PREFIX, destination[2]))
+    if source and destination and source[1] == destination[1]:
+        problems.append("destination_role_arn: is in the source account {0}; cross-account delivery assumes a role of "
+                        "the stream's account".format(source[1]))
+    resources = [arn for arn in _as_list(resource_arns, "resource_arns") if isinstance(arn, str) and arn]
+    if not resources:
+        problems.append("resource_arns: at least one resource ARN (pattern) is needed")
+    _raise(problems)
+    return {
+        "Version": POLICY_VERSION,
+        "Statement": [
+            {
+                "Sid": "PassThisRoleToLogDelivery",
+                "Effect": "Allow",
+                "Action": "iam:PassRole",
+                "Resource": source_role_arn,
+                "Condition": {
+                    "StringEquals": {"iam:PassedToService": LOG_DELIVERY_PRINCIPAL},
+                    "StringLike": {"iam:AssociatedResourceARN": resources},
+                },
+            },
+            {
+                "Sid": "ManageLogDeliveries",
+                "Effect": "Allow",
+                "Action": list(LOG_DELIVERY_ACTIONS),
+                "Resource": "*",
+            },
+            {
+                "Sid": "AssumeTheStreamAccountRole",
+                "Effect": "Allow",
+                "Action": "sts:AssumeRole",
+                "Resource": destination_role_arn,
+            },
+        ],
+    }
+
+
+def firehose_destination_role_trust_policy(source_role_name, account_ids=(), organization_id=None, partition="aws"):
+    """Trust policy of the stream account's role: only the source role ``source_role_name`` of the
+    source accounts ``account_ids`` (or of any account of ``organization_id``) may assume it.
+
+    AWS's example names the source role as the principal. A role named as a principal must exist when
+    the trust policy is written (IAM refuses it otherwise: ``MalformedPolicyDocument: Invalid
+    principal in policy``), and a role deleted and created again is no longer the one trusted ("IAM
+    JSON policy elements: Principal", IAM User Guide). The stream's account is built before the
+    source accounts, so the principal is each source account (its root ARN) and the global condition
+    key ``aws:PrincipalArn`` allows only the role of that name in them: the same principals, in any
+    order of creation. Every source role has the same name, so one ``ArnLike`` pattern covers them.
+    With ``organization_id``: any account of the organization (``aws:PrincipalOrgID``), the same role
+    name - a trust policy that does not grow with the accounts.
+    """
+    problems = []
+    if not isinstance(source_role_name, str) or not ROLE_NAME.match(source_role_name):
+        problems.append("source_role_name {0!r} must be 1 to 64 letters, digits or +=,.@_-".format(source_role_name))
+    organization = _organization_id(organization_id, problems)
+    accounts = _account_ids(account_ids, "account_ids", problems) if not organization else []
+    _check_partition(partition, problems)
+    _raise(problems)
+    condition = {"ArnLike": {"aws:PrincipalArn": "arn:{0}:iam::*:role/{1}".format(partition, source_role_name)}}
+    if organization:
+        principal = {"AWS": "*"}
+        condition["StringEquals"] = {"aws:PrincipalOrgID": organization}
+    else:
+        principal = {"AWS": _one_or_many(iam_account_root_arn(account, partition) for account in accounts)}
+    return {
+        "Version": POLICY_VERSION,
+        "Statement": [
+            {
+                "Sid": "AllowSourceAccountRolesToAssumeRole",
+                "Effect": "Allow",
+                "Principal": principal,
+                "Action": "sts:AssumeRole",
+                "Condition": condition,
+            }
+        ],
+    }
+
+
+def firehose_destination_role_permissions_policy(stream_arn, account_id, partition="aws"):
+    """Permissions of the stream account's role: AWS's ``iam:CreateServiceLinkedRole`` and
+    ``firehose:TagDeliveryStream`` ("IAM roles for cross account delivery"), each on the one resource
+    it needs instead of ``"*"``: the log delivery service-linked role (and only for
+    ``delivery.logs.amazonaws.com``), and the one stream (which it tags ``LogDeliveryEnabled=true``).
+    """
+    problems = []
+    accounts = _account_ids(account_id, "account_id", problems)
+    _check_partition(partition, problems)
+    match = FIREHOSE_ARN.match(stream_arn) if isinstance(stream_arn, str) else None
+    if not match or match.group("account") not in accounts or not stream_arn.startswith("arn:{0}:".format(partition)):
+        problems.append("stream_arn: {0!r} is not the ARN of a delivery stream of account {1} in partition {2}".format(
+            stream_arn, ", ".join(accounts), partition))
+    _raise(problems)
+    return {
+        "Version": POLICY_VERSION,
+        "Statement": [
+            {
+                "Sid": "CreateTheLogDeliveryServiceLinkedRole",
+                "Effect": "Allow",
+                "Action": "iam:CreateServiceLinkedRole",
+                "Resource": iam_role_arn(LOG_DELIVERY_SERVICE_LINKED_ROLE[0], accounts[0], partition,
+                                         LOG_DELIVERY_SERVICE_LINKED_ROLE[1]),
+                "Condition": {"StringEquals": {"iam:AWSServiceName": LOG_DELIVERY_PRINCIPAL}},
+            },
+            {
+                "Sid": "TagTheStreamForLogDelivery",
+                "Effect": "Allow",
+                "Action": "firehose:TagDeliveryStream",
+                "Resource": stream_arn,
+            },
+        ],
+    }
 
 
 # --------------------------------------------------------------------------- S3 bucket policy

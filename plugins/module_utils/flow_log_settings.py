@@ -33,21 +33,34 @@ from ansible_collections.flowlogs.aws.plugins.module_utils.ownership import mark
 # Id forms: EC2 ids (vpc-, subnet-, eni-, nat- for NAT gateways, regional ones included,
 # tgw-, tgw-attach-); Cloud WAN ids as the AWS Network Manager API Reference patterns them
 # (CoreNetworkId ^core-network-([0-9a-f]{8,17})$, AttachmentId ^attachment-([0-9a-f]{8,17})$).
+# arn: the service and resource type of the resource's ARN (Service Authorization Reference,
+# "Resource types defined by Amazon EC2": arn:PARTITION:ec2:REGION:ACCOUNT:vpc/ID, subnet/ID,
+# network-interface/ID, natgateway/ID, transit-gateway/ID, transit-gateway-attachment/ID;
+# "... by AWS Network Manager", a global service: arn:PARTITION:networkmanager::ACCOUNT:core-network/ID,
+# attachment/ID), which the cross-account Firehose source role names (iam:AssociatedResourceARN).
 VPC_FAMILY, TRANSIT_GATEWAY_FAMILY, CLOUD_WAN_FAMILY = "vpc", "transit-gateway", "cloud-wan"
-ResourceType = namedtuple("ResourceType", "family pattern example max_ids")
+ResourceType = namedtuple("ResourceType", "family pattern example max_ids arn")
 RESOURCE_TYPES = OrderedDict([
-    ("VPC", ResourceType(VPC_FAMILY, re.compile(r"^vpc-[0-9a-f]{8,17}$"), "vpc-0123456789abcdef0", 300)),
-    ("Subnet", ResourceType(VPC_FAMILY, re.compile(r"^subnet-[0-9a-f]{8,17}$"), "subnet-0123456789abcdef0", 300)),
-    ("NetworkInterface", ResourceType(VPC_FAMILY, re.compile(r"^eni-[0-9a-f]{8,17}$"), "eni-0123456789abcdef0", 300)),
-    ("RegionalNatGateway", ResourceType(VPC_FAMILY, re.compile(r"^nat-[0-9a-f]{8,17}$"), "nat-0123456789abcdef0", 300)),
+    ("VPC", ResourceType(VPC_FAMILY, re.compile(r"^vpc-[0-9a-f]{8,17}$"), "vpc-0123456789abcdef0", 300,
+                         ("ec2", "vpc"))),
+    ("Subnet", ResourceType(VPC_FAMILY, re.compile(r"^subnet-[0-9a-f]{8,17}$"), "subnet-0123456789abcdef0", 300,
+                            ("ec2", "subnet"))),
+    ("NetworkInterface", ResourceType(VPC_FAMILY, re.compile(r"^eni-[0-9a-f]{8,17}$"), "eni-0123456789abcdef0", 300,
+                                      ("ec2", "network-interface"))),
+    ("RegionalNatGateway", ResourceType(VPC_FAMILY, re.compile(r"^nat-[0-9a-f]{8,17}$"), "nat-0123456789abcdef0", 300,
+                                        ("ec2", "natgateway"))),
     ("TransitGateway", ResourceType(TRANSIT_GATEWAY_FAMILY, re.compile(r"^tgw-[0-9a-f]{8,17}$"),
-                                    "tgw-0123456789abcdef0", 25)),
+                                    "tgw-0123456789abcdef0", 25,
+                                    ("ec2", "transit-gateway"))),
     ("TransitGatewayAttachment", ResourceType(TRANSIT_GATEWAY_FAMILY, re.compile(r"^tgw-attach-[0-9a-f]{8,17}$"),
-                                              "tgw-attach-0123456789abcdef0", 25)),
+                                              "tgw-attach-0123456789abcdef0", 25,
+                                              ("ec2", "transit-gateway-attachment"))),
     ("CoreNetwork", ResourceType(CLOUD_WAN_FAMILY, re.compile(r"^core-network-[0-9a-f]{8,17}$"),
-                                 "core-network-0123456789abcdef0", 300)),
+                                 "core-network-0123456789abcdef0", 300,
+                                 ("networkmanager", "core-network"))),
     ("CoreNetworkAttachment", ResourceType(CLOUD_WAN_FAMILY, re.compile(r"^attachment-[0-9a-f]{8,17}$"),
-                                           "attachment-0123456789abcdef0", 300)),
+                                           "attachment-0123456789abcdef0", 300,
+                                           ("networkmanager", "attachment"))),
 ])
 # Values of FlowLogsResourceType the module refuses before any call, and why.
 UNSUPPORTED_RESOURCE_TYPES = {
@@ -66,14 +79,16 @@ TRANSIT_GATEWAY_TYPES = frozenset(name for name, t in RESOURCE_TYPES.items() if 
 AGGREGATION_INTERVALS = (60, 600)
 
 _PARTITION = r"arn:aws(?:-[a-z]+)*"
-ROLE_ARN = re.compile(r"^" + _PARTITION + r":iam::\d{12}:role/[\w+=,.@/-]{1,512}$")
+# An IAM role ARN: its account, and its name after the path (a role name has no '/').
+ROLE_ARN = re.compile(r"^arn:(?P<partition>aws(?:-[a-z]+)*):iam::(?P<account>\d{12}):role/(?:[\w+=,.@/-]*/)?"
+                      r"(?P<name>[\w+=,.@-]{1,64})$")
 LOG_GROUP_NAME = re.compile(r"^[.\-_/#A-Za-z0-9]{1,512}$")
 LOG_GROUP_ARN = re.compile(
     r"^" + _PARTITION + r":logs:(?P<region>[a-z0-9-]+):(?P<account>\d{12}):log-group:(?P<name>[.\-_/#A-Za-z0-9]{1,512}?)(?::\*)?$"
 )
 S3_ARN = re.compile(r"^" + _PARTITION + r":s3:::(?P<bucket>[^/]+)(?P<prefix>/.*)?$")
 FIREHOSE_ARN = re.compile(
-    r"^" + _PARTITION + r":firehose:(?P<region>[a-z0-9-]+):(?P<account>\d{12}):deliverystream/[A-Za-z0-9._-]{1,64}$"
+    r"^" + _PARTITION + r":firehose:(?P<region>[a-z0-9-]+):(?P<account>\d{12}):deliverystream/(?P<name>[A-Za-z0-9._-]{1,64})$"
 )
 
 # Every member of the EC2 API's CreateFlowLogsRequest and FlowLog shapes, and what the modules do

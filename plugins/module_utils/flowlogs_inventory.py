@@ -16,12 +16,14 @@ from ansible_collections.amazon.aws.plugins.module_utils.arn import parse_aws_ar
 from ansible_collections.flowlogs.aws.plugins.module_utils.destination_types import DESTINATION_TYPES
 from ansible_collections.flowlogs.aws.plugins.module_utils.destination_types import flow_log_destination
 from ansible_collections.flowlogs.aws.plugins.module_utils.destination_types import type_problem
+from ansible_collections.flowlogs.aws.plugins.module_utils.firehose_streams import cross_account_role_names
 from ansible_collections.flowlogs.aws.plugins.module_utils.firehose_streams import stream_name_problems
 from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_audit import telemetry_rule
 from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_format import S3_BUCKET_NAME
 from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_format import FlowLogFormatError
 from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_format import parse_format
-from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_policies import IAM_ROLE_NAME
+from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_policies import ROLE_NAME
+from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_policies import CROSS_ACCOUNT_ROLE_PREFIX
 from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_settings import LOG_GROUP_ARN
 from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_settings import LOG_GROUP_NAME
 from ansible_collections.flowlogs.aws.plugins.module_utils.log_groups import RETENTION_DAYS
@@ -36,8 +38,10 @@ from ansible_collections.flowlogs.aws.plugins.module_utils.query_side import ath
 from ansible_collections.flowlogs.aws.plugins.module_utils.query_side import athena_problems
 from ansible_collections.flowlogs.aws.plugins.module_utils.query_side import log_insights_problems
 
+from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_settings import FIREHOSE_ARN
 from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_settings import NO_TRAFFIC_TYPE_FAMILIES
 from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_settings import RESOURCE_TYPES
+from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_settings import ROLE_ARN as CROSS_ROLE_ARN
 from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_settings import VPC_FAMILY
 
 RESOURCE_ID_PATTERNS = dict((name, kind.pattern) for name, kind in RESOURCE_TYPES.items())
@@ -75,6 +79,10 @@ CHECK_ARGUMENT_SPEC = dict(
 MAX_LISTED = 10  # ids named in one message; the rest are counted
 FLOW_LOG_NAME = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 S3_ONLY_FLOW_LOG_OPTIONS = ("file_format", "hive_compatible_partitions", "per_hour_partition")
+FIREHOSE = "kinesis-data-firehose"
+# What a kinesis-data-firehose destination with stream_arn (a stream of another account, not built
+# here) may not give: they describe a stream and bucket of this target.
+OWN_STREAM_FIELDS = ("stream_name", "bucket_name", "prefix", "kms_key_arn", "kms_key_create", "shared_with")
 
 # Weak settings, each with the control it fails (AWS Security Hub controls reference:
 # "Security Hub controls for CloudWatch", "... for Amazon EC2", "... for Amazon S3").
@@ -146,6 +154,7 @@ class Inventory(object):
         self.flow_logs = list(values.get("flowlogs_flow_logs") or [])
         self.state = values.get("flowlogs_state") or "present"
         self.region = values.get("flowlogs_region") or ""
+        self.account_id = str(values.get("flowlogs_account_id") or "")
         self.skip_demo = bool(skip_demo)
         self.demo_enabled = _bool(self.demo_vpc.get("enabled"), False)
         self._query_side = None
@@ -210,6 +219,9 @@ class Inventory(object):
             "destinations": self.resolved_destinations(),
             # The delivery role the target creates (flowlogs_delivery_role.name or the derived name).
             "delivery_role_name": self.delivery_role_name(),
+            # Kinesis-data-firehose destinations whose stream is in another account, by name: what the
+            # source account's role and the flow logs need (firehose_streams.firehose_source_role).
+            "cross_account": self.cross_account(),
             # The inputs of the destination role, by flowlogs_destinations index, defaults applied.
             "destination_inputs": [self.destination_inputs(dest, hive, plain) for dest in self.destinations],
             # The inputs of the athena and log_insights roles, resolved and checked (query_side).
@@ -254,15 +266,55 @@ class Inventory(object):
         return self.delivery_role.get("name") or "{0}-delivery-{1}".format(self.name, self.region)
 
     def resolved_destinations(self):
-        """The destinations with a central one's bucket and prefix filled in from its owner: where
-        flow logs go (CreateFlowLogs) and what teardown recognises as ours."""
+        """The destinations with a central one's bucket and prefix (or stream) filled in from its owner,
+        and a stream of another account (stream_arn) named: where flow logs go (CreateFlowLogs) and
+        what teardown recognises as ours."""
         resolved = []
         for dest in self.destinations:
             central = self.organization["central"].get(dest.get("name"))
             if central:
                 dest = dict(dest, bucket_name=central["bucket_name"], prefix=central["prefix"])
+                if central.get("type") == FIREHOSE:
+                    dest["stream_name"] = central["stream_name"]
+            elif dest.get("type") == FIREHOSE and FIREHOSE_ARN.match(dest.get("stream_arn") or ""):
+                dest = dict(dest, stream_name=FIREHOSE_ARN.match(dest["stream_arn"]).group("name"))
             resolved.append(dest)
         return resolved
+
+    def cross_account(self):
+        """The kinesis-data-firehose destinations whose stream is in another account, by name, each
+        with what its flow logs and this account's source role need: ``stream_name``,
+        ``stream_account_id`` and ``region`` of the stream; ``cross_account_role_arn`` (the stream
+        account's role, given with stream_arn; empty: its owner target builds it under
+        ``cross_account_role_name``); ``source_role_name`` (the role this account builds); and
+        ``resource_types``: the flow logs' resource types, of every target of this account that
+        delivers there, and VPC always (the audit's remediation adds VPC flow logs to a destination,
+        and no run may narrow what another needs).
+        """
+        found = {}
+        for dest in self.destinations:
+            name = dest.get("name")
+            central = self.organization["central"].get(name)
+            if central and central.get("type") == FIREHOSE:
+                entry = {"stream_name": central["stream_name"], "stream_account_id": central["stream_account_id"],
+                         "region": central["region"], "cross_account_role_arn": ""}
+                types = set(central.get("resource_types") or [])
+            elif dest.get("type") == FIREHOSE and not central and FIREHOSE_ARN.match(dest.get("stream_arn") or ""):
+                match = FIREHOSE_ARN.match(dest["stream_arn"])
+                entry = {"stream_name": match.group("name"), "stream_account_id": match.group("account"),
+                         "region": match.group("region"), "cross_account_role_arn": dest.get("cross_account_role") or ""}
+                types = set()
+            else:
+                continue
+            types.add("VPC")
+            types.update(resource_type(fl) for fl in self.flow_logs if fl.get("destination") == name)
+            names = cross_account_role_names(entry["stream_name"], entry["region"])
+            role = CROSS_ROLE_ARN.match(entry["cross_account_role_arn"])
+            entry.update(source_role_name=names["source"],
+                         cross_account_role_name=role.group("name") if role else names["destination"],
+                         resource_types=[kind for kind in RESOURCE_TYPES if kind in types])
+            found[name] = entry
+        return found
 
     # ---- the query side ---------------------------------------------------------------
     def query_side(self):
@@ -394,6 +446,7 @@ class Inventory(object):
         problems.extend(tag_problems(self.tags, "flowlogs_tags"))
         problems.extend(self._destination_problems())
         problems.extend(self._claim_problems())
+        problems.extend(self._cross_account_problems())
         problems.extend(self._flow_log_problems())
         problems.extend(self.query_side()[1])
         problems.extend(self._delivery_role_problems())
@@ -423,10 +476,12 @@ class Inventory(object):
             if kind == "cloud-watch-logs":
                 problems.extend(self._log_group_problems(index, dest.get("log_group_name")))
                 problems.extend(self._log_group_settings_problems(index, dest))
-            if kind == "kinesis-data-firehose":
-                problems.extend(stream_name_problems(dest.get("stream_name"), _dest_path(index, "stream_name")))
-            if kind == "s3" and is_central(dest):
+            if kind == FIREHOSE:
+                problems.extend(self._firehose_problems(index, dest))
+            if kind in SHAREABLE_TYPES and is_central(dest):
                 pass  # the owner's destination describes the bucket (Organization checks the reference)
+            elif kind == FIREHOSE and dest.get("stream_arn"):
+                pass  # a stream of another account, with its bucket there (_firehose_problems)
             elif DESTINATION_TYPES[kind]["bucket"]:
                 bucket = dest.get("bucket_name") or ""
                 if not S3_BUCKET_NAME.match(bucket):
@@ -453,6 +508,65 @@ class Inventory(object):
                 # A bucket's default encryption and a log group's key must be in their own region.
                 problems.append("{0}: the key is in {1}, this target in {2}; use a key of {2}".format(
                     _dest_path(index, "kms_key_arn"), match.group("region"), self.region))
+        return problems
+
+    def _firehose_problems(self, index, dest):
+        """A stream built here (stream_name), of another inventory target (central: Organization checks
+        it), or of an account outside the inventory (stream_arn with cross_account_role)."""
+        if is_central(dest):
+            return []
+        arn, role = dest.get("stream_arn"), dest.get("cross_account_role")
+        if not arn:
+            problems = stream_name_problems(dest.get("stream_name"), _dest_path(index, "stream_name"))
+            if role:
+                problems.append(
+                    "{0}: only with stream_arn, a stream of another account: this destination builds its stream "
+                    "{1} in this target's account, where flow logs need no cross-account role; for a stream another "
+                    "target of the inventory builds, give central: <that target's host> instead".format(
+                        _dest_path(index, "cross_account_role"), dest.get("stream_name")))
+            return problems
+        problems = []
+        given = [field for field in OWN_STREAM_FIELDS if dest.get(field) not in (None, "", False)]
+        if given:
+            problems.append("{0}: {1} describe a stream built here; with stream_arn the stream and its bucket are "
+                            "another account's: remove them".format(_dest_path(index), ", ".join(given)))
+        match = FIREHOSE_ARN.match(arn)
+        if not match:
+            return problems + ["{0}: must be a delivery stream ARN (arn:aws:firehose:REGION:ACCOUNT:deliverystream/NAME) "
+                               "(got {1!r})".format(_dest_path(index, "stream_arn"), arn)]
+        if self.region and match.group("region") != self.region:
+            problems.append(_region_problem(_dest_path(index, "stream_arn"), "the stream", match.group("region"),
+                                            self.region))
+        if self.account_id and match.group("account") == self.account_id:
+            problems.append(_own_stream_problem(_dest_path(index, "stream_arn"), self.account_id))
+        role_match = CROSS_ROLE_ARN.match(role or "")
+        if not role_match:
+            problems.append("{0}: a stream of another account needs the ARN of that account's role for flow-log delivery "
+                            "(CreateFlowLogs DeliverCrossAccountRole, \"IAM roles for cross account delivery\", Amazon "
+                            "VPC User Guide) (got {1!r})".format(_dest_path(index, "cross_account_role"), role))
+        else:
+            if role_match.group("account") != match.group("account"):
+                problems.append("{0}: must be a role of the stream's account {1} (got one of {2})".format(
+                    _dest_path(index, "cross_account_role"), match.group("account"), role_match.group("account")))
+            if not role_match.group("name").startswith(CROSS_ACCOUNT_ROLE_PREFIX):
+                problems.append("{0}: AWS requires the stream account's role to have a name that starts with {1} "
+                                "(got {2})".format(_dest_path(index, "cross_account_role"), CROSS_ACCOUNT_ROLE_PREFIX,
+                                                   role_match.group("name")))
+        return problems
+
+    def _cross_account_problems(self):
+        """Two streams of other accounts whose source roles would share a name (one stream name and
+        region, two accounts): the second run would point the first's role at its own stream."""
+        problems, seen = [], {}
+        for name, entry in sorted(self.cross_account().items()):
+            other = seen.get(entry["source_role_name"])
+            if other and other[1] != entry["stream_account_id"]:
+                problems.append("{0}: its stream {1} of account {2} and the stream of {3} (account {4}) have one name "
+                                "in one region, so their source roles would have one name ({5}); deliver to one of them"
+                                .format(_dest_path(self._dest_index({"name": name})), entry["stream_name"],
+                                        entry["stream_account_id"], _dest_path(self._dest_index({"name": other[0]})),
+                                        other[1], entry["source_role_name"]))
+            seen.setdefault(entry["source_role_name"], (name, entry["stream_account_id"]))
         return problems
 
     @staticmethod
@@ -596,7 +710,7 @@ class Inventory(object):
             return []
         if _bool(self.delivery_role.get("create"), True):
             name = self.delivery_role_name()
-            if IAM_ROLE_NAME.match(name):
+            if ROLE_NAME.match(name):
                 return []
             field = "flowlogs_delivery_role.name" if self.delivery_role.get("name") else "flowlogs_name"
             return ["{0}: the delivery role's name {1!r} must be 1 to 64 letters, digits or +=,.@_- (without "
@@ -690,13 +804,15 @@ DEFINITION_KEYS = ("resource_filters", "traffic_type", "log_format", "tag_field_
                    "max_aggregation_interval")
 
 
-def flow_logs_definitions(plan, destination_arns, delivery_role_arn="", demo_vpc=None):
+def flow_logs_definitions(plan, destination_arns, delivery_role_arn="", demo_vpc=None, delivery_roles=None):
     """The ``flow_logs`` role's definitions of the flow logs this run applies, from the plan.
 
     Only what the run learns on its way is added here: the destination ARNs the destination role
-    published (``destination_arns``, by destination name), the delivery role's ARN and the demo
-    VPC's resource ids. What each flow log sends for its destination type is the registry's
-    (``destination_types.flow_log_destination``).
+    published (``destination_arns``, by destination name), the delivery role's ARN, the demo VPC's
+    resource ids, and for a stream of another account the two roles of cross-account delivery
+    (``delivery_roles``, by destination name: ``permission``, this account's role, and
+    ``cross_account``, the stream account's). What each flow log sends for its destination type is
+    the registry's (``destination_types.flow_log_destination``).
     """
     destinations = dict((dest.get("name"), dest) for dest in plan["destinations"])
     applied = set(plan["applied_flow_logs"])
@@ -715,8 +831,10 @@ def flow_logs_definitions(plan, destination_arns, delivery_role_arn="", demo_vpc
         options = {"file_format": flow_log.get("file_format", "plain-text"),
                    "hive_compatible_partitions": flow_log.get("hive_compatible_partitions", False),
                    "per_hour_partition": flow_log.get("per_hour_partition", False)}
-        definition.update(flow_log_destination(destination_arns[dest["name"]], dest.get("type"), delivery_role_arn,
-                                               dest.get("cross_account_role") or "", options,
+        roles = (delivery_roles or {}).get(dest["name"]) or {}
+        definition.update(flow_log_destination(destination_arns[dest["name"]], dest.get("type"),
+                                               roles.get("permission") or delivery_role_arn,
+                                               roles.get("cross_account") or "", options,
                                                dest.get("log_group_name") or ""))
         definitions.append(definition)
     return definitions
@@ -838,9 +956,18 @@ def _role_keep(flow_logs, removed, role_name):
 # variables), never from one run, so that no run narrows what another one needs.
 ORGANIZATION_ID = re.compile(r"^o-[a-z0-9]{10,32}$")
 ACCOUNT_ID = re.compile(r"^[0-9]{12}$")
+# The destination types one target can own for others: a bucket (S3), a delivery stream (Firehose,
+# the stream's account building the role the other accounts' flow logs deliver through).
+SHAREABLE_TYPES = ("s3", FIREHOSE)
 # What a central destination takes from its owner: giving it on the member too would be a
-# second, silently ignored description of the same bucket.
-OWNER_ONLY_FIELDS = ("prefix", "kms_key_arn", "kms_key_create", "shared_with")
+# second, silently ignored description of the same bucket or stream.
+OWNER_ONLY_FIELDS = {
+    "s3": ("prefix", "kms_key_arn", "kms_key_create", "shared_with"),
+    FIREHOSE: ("bucket_name", "prefix", "kms_key_arn", "kms_key_create", "shared_with", "stream_arn",
+               "cross_account_role"),
+}
+# The field of a central destination that chooses among several shared ones of its owner.
+CHOOSER = {"s3": "bucket_name", FIREHOSE: "stream_name"}
 # The settings one Glue table needs to be the same for every flow log it reads.
 TABLE_SETTINGS = ("log_format", "file_format", "hive_compatible_partitions", "per_hour_partition")
 # What a follower flow log (FOLLOW_KEY, the audit's remediation) takes from its destination's flow logs.
@@ -907,6 +1034,25 @@ def resolve_followers(values, view=None):
 
 def _where(host, path):
     return "{0}: {1}".format(host, path)
+
+
+def _own_stream_problem(path, account):
+    return ("{0}: is a stream of this target's account {1}: give stream_name and bucket_name to build it here (no "
+            "cross-account role)".format(path, account))
+
+
+def _same_account_member_problem(path, account, stream, owner):
+    return ("{0}: this target is in the account {1} of the stream {2} of {3}; flow logs of one account deliver to its "
+            "stream without central (or cross-account roles): give this target a destination of its own".format(
+                path, account, stream, owner))
+
+
+def _region_problem(path, what, where, region):
+    # Amazon Data Firehose Developer Guide, "Send data to a Firehose stream": "Some AWS services can
+    # only send messages and events to a Firehose stream that is in the same Region"; AWS documents no
+    # cross-Region delivery of flow logs to a stream.
+    return ("{0}: {1} is in {2}, this target in {3}; flow logs deliver to a Firehose stream of their own region "
+            "(give this region a stream of its own)".format(path, what, where, region))
 
 
 def is_central(destination):
@@ -978,10 +1124,13 @@ class Organization(object):
             self.problems.append(_where(host, "{0}: must be a dict with organization_id and/or account_ids (got "
                                               "{1!r})".format(path, shared_with)))
             shared_with = {}
-        if dest.get("type") != "s3":
-            self.problems.append(_where(host, "{0}: only an s3 destination can be shared (this one is {1})".format(
-                path, dest.get("type"))))
+        if dest.get("type") not in SHAREABLE_TYPES:
+            self.problems.append(_where(host, "{0}: only an s3 or kinesis-data-firehose destination can be shared "
+                                              "(this one is {1})".format(path, dest.get("type"))))
             return
+        if dest.get("type") == FIREHOSE and shared_with.get("athena"):
+            self.problems.append(_where(host, "{0}.athena: a kinesis-data-firehose destination gets no Athena table "
+                                              "(Firehose writes its own key layout); remove it".format(path)))
         organization = shared_with.get("organization_id") or ""
         if organization and not ORGANIZATION_ID.match(str(organization)):
             self.problems.append(_where(host, "{0}.organization_id: {1!r} is not an AWS Organizations id (o- and 10 "
@@ -993,11 +1142,14 @@ class Organization(object):
                                               "YAML ({1} are not)".format(path, ", ".join(bad))))
         self.shared[(host, dest.get("name"))] = {
             "index": index,
+            "type": dest.get("type"),
             "bucket_name": dest.get("bucket_name") or "",
             "prefix": _prefix(dest),
+            "stream_name": dest.get("stream_name") or "",
             "organization_id": organization,
             "listed_accounts": accounts,
-            "query_ready": _bool(shared_with.get("query_ready"), True),
+            # A stream gets no query side: no table over it.
+            "query_ready": _bool(shared_with.get("query_ready"), True) and dest.get("type") == "s3",
             "athena": shared_with.get("athena") or {},
             "members": [],
             "users": [],  # (host, flow log index, flow log) of every flow log delivering there
@@ -1007,35 +1159,47 @@ class Organization(object):
     def _add_central(self, host, index, dest):
         path = _dest_path(index, "central")
         owner = dest.get("central")
-        if dest.get("type") != "s3":
-            self.problems.append(_where(host, "{0}: only an s3 destination can be central (this one is {1})".format(
-                path, dest.get("type"))))
+        kind = dest.get("type")
+        if kind not in SHAREABLE_TYPES:
+            self.problems.append(_where(host, "{0}: only an s3 or kinesis-data-firehose destination can be central "
+                                              "(this one is {1})".format(path, kind)))
             return
-        given = [field for field in OWNER_ONLY_FIELDS if dest.get(field) not in (None, "", False)]
+        what, chooser = DESTINATION_TYPES[kind]["what"], CHOOSER[kind]
+        given = [field for field in OWNER_ONLY_FIELDS[kind] if dest.get(field) not in (None, "", False)]
         if given:
             self.problems.append(_where(host, "{0}: {1} belong to the owner's destination on {2}; remove them "
                                               "here".format(_dest_path(index), ", ".join(given), owner)))
         if owner not in self.hosts:
             self.problems.append(_where(host, "{0}: no inventory target is named {1!r}; central names the inventory "
-                                              "host that owns the bucket".format(path, owner)))
+                                              "host that owns the {2}".format(path, owner, what)))
             return
-        candidates = [(name, shared) for (h, name), shared in sorted(self.shared.items()) if h == owner]
-        if dest.get("bucket_name"):
-            candidates = [(n, s) for n, s in candidates if s["bucket_name"] == dest["bucket_name"]]
+        candidates = [(name, shared) for (h, name), shared in sorted(self.shared.items())
+                      if h == owner and shared["type"] == kind]
+        if dest.get(chooser):
+            candidates = [(n, s) for n, s in candidates if s[chooser] == dest[chooser]]
         if not candidates:
-            self.problems.append(_where(host, "{0}: the target {1} owns no shared bucket{2} (an s3 destination with "
+            self.problems.append(_where(host, "{0}: the target {1} owns no shared {2}{3} (an {4} destination with "
                                               "shared_with)".format(
-                                                  path, owner, " named " + dest["bucket_name"]
-                                                  if dest.get("bucket_name") else "")))
+                                                  path, owner, what, " named " + dest[chooser] if dest.get(chooser)
+                                                  else "", "s3" if kind == "s3" else "Amazon Data Firehose")))
             return
         if len(candidates) > 1:
-            self.problems.append(_where(host, "{0}: the target {1} shares several buckets ({2}); give bucket_name "
-                                              "too".format(path, owner, ", ".join(s["bucket_name"] for n, s in candidates))))
+            self.problems.append(_where(host, "{0}: the target {1} shares several {2}s ({3}); give {4} too".format(
+                path, owner, what, ", ".join(s[chooser] for n, s in candidates), chooser)))
             return
         name, shared = candidates[0]
         if host == owner:
             self.problems.append(_where(host, "{0}: {1} is this target; its flow logs use its own destination {2} "
                                               "directly".format(path, owner, name)))
+            return
+        owner_region, region = self.hosts[owner]["region"], self.hosts[host]["region"]
+        if kind == FIREHOSE and owner_region and region and owner_region != region:
+            self.problems.append(_where(host, _region_problem(
+                path, "the delivery stream {0} of {1}".format(shared["stream_name"], owner), owner_region, region)))
+            return
+        owner_account, account = self.hosts[owner]["account_id"], self.hosts[host]["account_id"]
+        if kind == FIREHOSE and owner_account and account == owner_account:
+            self.problems.append(_where(host, _same_account_member_problem(path, account, shared["stream_name"], owner)))
             return
         shared["members"].append(host)
         if self.hosts[host]["in_use"].get(dest.get("name")):
@@ -1043,8 +1207,12 @@ class Organization(object):
         self.central[(host, dest.get("name"))] = {
             "host": owner,
             "destination": name,
+            "type": kind,
             "bucket_name": shared["bucket_name"],
             "prefix": shared["prefix"],
+            "stream_name": shared["stream_name"],
+            "stream_account_id": owner_account,
+            "region": owner_region,
             "organization_id": shared["organization_id"],
         }
         for f_index, flow_log in enumerate(self.hosts[host]["flow_logs"]):
@@ -1071,11 +1239,18 @@ class Organization(object):
             if region and region not in regions:
                 regions.append(region)
         path = _dest_path(shared["index"], "shared_with")
-        if unknown and not shared["listed_accounts"]:
+        if shared["type"] == FIREHOSE and (shared["members"] or shared["listed_accounts"]) and not self.hosts[owner]["account_id"]:
             self.problems.append(_where(owner, (
-                "{0}: the account of {1} is not known, so neither the bucket policy{2} nor the Athena table could name "
-                "it: set flowlogs_account_id on {1} or list the accounts in shared_with.account_ids").format(
-                    path, ", ".join(unknown), "" if not shared["organization_id"] else " (admitting the organization)")))
+                "flowlogs_account_id: must be set, because other accounts' flow logs deliver to the stream {0} of this "
+                "target ({1}): their flow logs and roles name the stream's account").format(
+                    shared["stream_name"], path)))
+        if unknown and not shared["listed_accounts"]:
+            admitting = "" if not shared["organization_id"] else " (admitting the organization)"
+            named_by = ("neither the bucket policy{0} nor the Athena table could name it".format(admitting)
+                        if shared["type"] == "s3" else "the stream's role could not trust it{0}".format(admitting))
+            self.problems.append(_where(owner, (
+                "{0}: the account of {1} is not known, so {2}: set flowlogs_account_id on {1} or list the accounts in "
+                "shared_with.account_ids").format(path, ", ".join(unknown), named_by)))
         hive = sorted(set(_bool(fl.get("hive_compatible_partitions"), False) for unused, unused2, fl in shared["users"]))
         shared["hive"] = "both" if len(hive) == 2 else (hive[0] if hive else False)
         shared["plain"] = not hive or False in hive
@@ -1114,8 +1289,10 @@ class Organization(object):
                 ", ".join(sorted(absent)))] if absent else [])
             reasons.extend("{0}: {1}".format(member, why) for member, why in sorted(value["in_use"]))
             shared[name] = {
+                "type": value["type"],
                 "bucket_name": value["bucket_name"],
                 "prefix": value["prefix"],
+                "stream_name": value["stream_name"],
                 "organization_id": value["organization_id"],
                 "account_ids": value["account_ids"],
                 "regions": value["regions"],
@@ -1131,8 +1308,18 @@ class Organization(object):
             if member != host:
                 continue
             owner = self.shared[(value["host"], value["destination"])]
-            central[name] = dict(value, account_ids=owner["account_ids"], follow=owner["follow"])
+            central[name] = dict(value, account_ids=owner["account_ids"], follow=owner["follow"],
+                                 resource_types=self._resource_types(host, owner))
         return {"shared": shared, "central": central}
+
+    def _resource_types(self, member, shared):
+        """The resource types of the flow logs that deliver to ``shared`` from the account of ``member``
+        (every target of it: its source role is one per account), or from ``member`` alone when its
+        account is not known."""
+        account = self.hosts[member]["account_id"]
+        types = set(resource_type(flow_log) for host, unused, flow_log in shared["users"]
+                    if host == member or (account and self.hosts[host]["account_id"] == account))
+        return [kind for kind in RESOURCE_TYPES if kind in types]
 
 
 def account_problems(values, account_id, central=None):
@@ -1148,13 +1335,23 @@ def account_problems(values, account_id, central=None):
                         .format(expected, account_id))
     destinations = values.get("flowlogs_destinations") or []
     for index, dest in enumerate(destinations):
+        stream = FIREHOSE_ARN.match(dest.get("stream_arn") or "") if dest.get("type") == FIREHOSE else None
+        if stream and stream.group("account") == str(account_id):
+            problems.append(_own_stream_problem(_dest_path(index, "stream_arn"), account_id))
         target = (central or {}).get(dest.get("name"))
-        if not target or target.get("organization_id") or not target.get("account_ids"):
+        if not target:
+            continue
+        if target.get("type") == FIREHOSE and target.get("stream_account_id") == str(account_id):
+            problems.append(_same_account_member_problem(_dest_path(index, "central"), account_id, target["stream_name"],
+                                                         target["host"]))
+        if target.get("organization_id") or not target.get("account_ids"):
             continue
         if str(account_id) not in target["account_ids"]:
+            what = "the bucket {0}".format(target["bucket_name"]) if target.get("type", "s3") == "s3" else \
+                "the role of the stream {0}".format(target["stream_name"])
             problems.append(
-                "{0}: the bucket {1} of {2} admits the accounts {3}, not this one ({4}); set flowlogs_account_id "
+                "{0}: {1} of {2} admits the accounts {3}, not this one ({4}); set flowlogs_account_id "
                 "here or add it to shared_with.account_ids on {2}".format(
-                    _dest_path(index, "central"), target["bucket_name"], target["host"],
+                    _dest_path(index, "central"), what, target["host"],
                     ", ".join(target["account_ids"]), account_id))
     return problems

@@ -36,15 +36,14 @@ from ansible_collections.amazon.aws.plugins.module_utils.tagging import ansible_
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import boto3_tag_list_to_ansible_dict
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import compare_aws_tags
 
-from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_policies import IAM_ROLE_NAME
+from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_policies import ROLE_NAME as ROLE_NAME_RE
+from ansible_collections.flowlogs.aws.plugins.module_utils.flow_log_policies import ROLE_PATH as PATH_RE
 from ansible_collections.flowlogs.aws.plugins.module_utils.ownership import is_managed
 from ansible_collections.flowlogs.aws.plugins.module_utils.ownership import with_marker
 from ansible_collections.flowlogs.aws.plugins.module_utils.ownership import tag_problems
 from ansible_collections.flowlogs.aws.plugins.module_utils.problems import ProblemsError
 
-ROLE_NAME_RE = IAM_ROLE_NAME
 POLICY_NAME_RE = re.compile(r"^[\w+=,.@-]{1,128}$", re.ASCII)
-PATH_RE = re.compile(r"^(/|/[\x21-\x7e]+/)$")
 PATH_MAX = 512
 DESCRIPTION_MAX = 1000
 SESSION_MIN, SESSION_MAX = 3600, 43200

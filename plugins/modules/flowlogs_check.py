@@ -20,12 +20,14 @@ description:
   - With O(existing), checks instead that every given resource id was found by the describe calls.
   - It also reads the C(flowlogs_destinations), C(flowlogs_flow_logs), C(flowlogs_region) and C(flowlogs_account_id) of
     B(every) inventory host (C(hostvars)), for central log-archive destinations, which cross targets - a destination
-    with C(central) must name a target that owns a bucket with C(shared_with), no two targets may build the same
-    bucket, and the flow logs sharing one bucket must agree on what its one Athena table reads. These problems are
+    with C(central) must name a target that owns a bucket (or an Amazon Data Firehose stream) with C(shared_with), no
+    two targets may build the same bucket, the flow logs sharing one bucket must agree on what its one Athena table
+    reads, and the members of a stream must be in its region and another account. These problems are
     reported on every target, each starting with the inventory host and the path, so that a bad reference anywhere
     stops the run before any change.
-  - With O(account_id), checks instead what needs the account of the credentials (C(flowlogs_account_id), and that a
-    central bucket admits this account); given with O(existing), both checks are made in one call.
+  - With O(account_id), checks instead what needs the account of the credentials (C(flowlogs_account_id), that a
+    central bucket or stream admits this account, and that a stream of another account is not this account's); given
+    with O(existing), both checks are made in one call.
   - The C(flowlogs.aws.flowlogs) role runs it first; it is an action plugin and runs on the controller only.
 author:
   - flowlogs.aws maintainers (@flowlogs)
@@ -133,7 +135,8 @@ plan:
       type: bool
     shared:
       description:
-        - This target's shared (central) destinations, by name - C(bucket_name), C(prefix), C(organization_id),
+        - This target's shared (central) destinations, by name - C(type), C(bucket_name), C(prefix), C(stream_name),
+          C(organization_id),
           C(account_ids) and C(regions) (this target's and every other account and region of the inventory that
           delivers there), C(hive) and C(plain) (key layouts), C(members) (the targets that deliver there), C(table)
           (the settings of the one Athena table, or null), C(follow) (what a follower flow log takes), C(athena) and
@@ -141,17 +144,29 @@ plan:
       type: dict
     central:
       description:
-        - This target's central destinations, by name - C(host) (the owner), C(destination), C(bucket_name), C(prefix),
-          C(organization_id) and C(account_ids) (the accounts the bucket admits).
+        - This target's central destinations, by name - C(host) (the owner), C(destination), C(type), C(bucket_name),
+          C(prefix), C(organization_id) and C(account_ids) (the accounts the bucket or stream admits); for a stream also
+          C(stream_name), C(stream_account_id), C(region) and C(resource_types) (of the flow logs of this account that
+          deliver there).
       type: dict
     organization_destinations:
       description: The names of the shared and central destinations; their flow logs get no Athena table of their own.
       type: list
       elements: str
     destinations:
-      description: C(flowlogs_destinations) with the bucket and prefix of each central destination filled in.
+      description:
+        - C(flowlogs_destinations) with the bucket and prefix (and stream name) of each central destination, and the
+          stream name of a C(stream_arn), filled in.
       type: list
       elements: dict
+    cross_account:
+      description:
+        - The kinesis-data-firehose destinations whose stream is in another account (C(central), or C(stream_arn)), by
+          name - C(stream_name), C(stream_account_id) and C(region) of the stream, C(cross_account_role_arn) (given
+          with C(stream_arn), else empty), C(cross_account_role_name), C(source_role_name) (the role this account
+          builds) and C(resource_types) (of every target of this account delivering there, and VPC). The input of
+          P(flowlogs.aws.firehose_source_role#filter).
+      type: dict
 """
 
 from ansible.module_utils.basic import AnsibleModule

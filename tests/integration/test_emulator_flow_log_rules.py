@@ -9,8 +9,11 @@ LocalStack 4.13.1 without the extension accepted every one of these requests.
 """
 
 import json
+import os
+import random
 import uuid
 
+import boto3
 import pytest
 from botocore.exceptions import ClientError
 
@@ -255,3 +258,61 @@ def test_cloud_wan_resource_types_are_accepted(aws, world, resource_type, resour
     (flow_log,) = _created(ec2, _tgw(world, ResourceType=resource_type, ResourceIds=[resource_id]))
     assert flow_log["ResourceId"] == resource_id
     assert flow_log["MaxAggregationInterval"] == 60
+
+
+@pytest.fixture
+def other_accounts_stream(world):
+    """A Firehose stream of another account (LocalStack keeps accounts apart by access key id)."""
+    account = "%012d" % random.randint(10 ** 11, 10 ** 12 - 1)
+    firehose = boto3.client("firehose", endpoint_url=os.environ["AWS_URL"], region_name="us-east-1",
+                            aws_access_key_id=account, aws_secret_access_key="test")
+    name = "flowlogs-rules-" + uuid.uuid4().hex[:8]
+    arn = firehose.create_delivery_stream(
+        DeliveryStreamName=name, DeliveryStreamType="DirectPut",
+        ExtendedS3DestinationConfiguration={"RoleARN": "arn:aws:iam::%s:role/writer" % account,
+                                            "BucketARN": "arn:aws:s3:::" + name})["DeliveryStreamARN"]
+    yield {"account": account, "arn": arn, "client": firehose, "name": name,
+           "source": "arn:aws:iam::%s:role/flowlogs-firehose-source" % ACCOUNT,
+           "cross": "arn:aws:iam::%s:role/AWSLogDeliveryFirehoseCrossAccountRole-rules" % account}
+    firehose.delete_delivery_stream(DeliveryStreamName=name)
+
+
+def _to_stream(world, stream, **extra):
+    request = {"ResourceType": "VPC", "ResourceIds": [world["vpc"]], "TrafficType": "ALL",
+               "LogDestinationType": "kinesis-data-firehose", "LogDestination": stream["arn"],
+               "DeliverLogsPermissionArn": stream["source"], "DeliverCrossAccountRole": stream["cross"]}
+    request.update(extra)
+    return {k: v for k, v in request.items() if v is not None}
+
+
+@pytest.mark.parametrize("change", [
+    # [API] DeliverLogsPermissionArn is required when the stream and the resources are in different accounts.
+    {"DeliverLogsPermissionArn": None},
+    # [XACCT] a role in the source account and one in the destination account.
+    {"DeliverCrossAccountRole": None},
+    {"DeliverLogsPermissionArn": "arn:aws:iam::123456789012:role/flowlogs-firehose-source"},
+    {"DeliverCrossAccountRole": "arn:aws:iam::%s:role/AWSLogDeliveryFirehoseCrossAccountRole-rules" % ACCOUNT},
+    {"DeliverCrossAccountRole": "ROLE-OF-STREAM-ACCOUNT/delivery"},
+], ids=["no-source-role", "no-cross-account-role", "source-role-of-another-account", "cross-role-of-the-caller",
+        "cross-role-without-the-prefix"])
+def test_cross_account_delivery_to_firehose_needs_both_roles_in_their_accounts(aws, world, other_accounts_stream,
+                                                                               change):
+    ec2, stream = aws("ec2"), other_accounts_stream
+    change = dict((key, value.replace("ROLE-OF-STREAM-ACCOUNT", "arn:aws:iam::%s:role" % stream["account"])
+                   if isinstance(value, str) else value) for key, value in change.items())
+    before = _flow_logs(ec2, world)
+    with pytest.raises(ClientError) as err:
+        ec2.create_flow_logs(**_to_stream(world, stream, **change))
+    assert err.value.response["Error"]["Code"] == "InvalidParameter", err.value.response["Error"]
+    assert _flow_logs(ec2, world) == before, "a refused request must create nothing"
+
+
+def test_cross_account_delivery_to_firehose_finds_the_stream_in_its_account(aws, world, other_accounts_stream):
+    """LocalStack looked for the stream in the caller's account and answered 'does not exist'."""
+    ec2, stream = aws("ec2"), other_accounts_stream
+    (flow_log,) = _created(ec2, _to_stream(world, stream))
+    assert (flow_log["LogDestination"], flow_log["DeliverLogsPermissionArn"], flow_log["DeliverCrossAccountRole"]) == (
+        stream["arn"], stream["source"], stream["cross"])
+    # As AWS does ("Logs sent to Firehose"): the stream is tagged for log delivery, in its own account.
+    tags = stream["client"].list_tags_for_delivery_stream(DeliveryStreamName=stream["name"])["Tags"]
+    assert {"Key": "LogDeliveryEnabled", "Value": "true"} in tags

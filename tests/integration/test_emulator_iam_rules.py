@@ -93,3 +93,26 @@ def test_put_role_policy_refuses_what_aws_refuses(aws, role):
     _refused(iam.put_role_policy, "LimitExceeded", RoleName=role, PolicyName="b",
              PolicyDocument=_policy([group + str(i) for i in range(12)]))
     assert iam.list_role_policies(RoleName=role)["PolicyNames"] == ["a"]
+
+
+def test_a_trust_policy_may_name_only_a_role_or_user_that_exists(aws, role):
+    """AWS turns a role or user principal into its unique id when the policy is saved, so one that
+    does not exist is refused (hashicorp/terraform-provider-aws#8905); account principals are not."""
+    iam = aws("iam")
+
+    def trusting(principal, **extra):
+        return json.dumps({"Version": "2012-10-17", "Statement": [dict(
+            {"Effect": "Allow", "Principal": {"AWS": principal}, "Action": "sts:AssumeRole"}, **extra)]})
+
+    missing = "arn:aws:iam::000000000000:role/%s-missing" % role
+    _refused(iam.create_role, "MalformedPolicyDocument", RoleName=role + "-m",
+             AssumeRolePolicyDocument=trusting([missing]))
+    _refused(iam.update_assume_role_policy, "MalformedPolicyDocument", RoleName=role,
+             PolicyDocument=trusting("arn:aws:iam::123456789012:user/nobody"))
+    assert role + "-m" not in [r["RoleName"] for r in iam.list_roles()["Roles"]]
+    # What exists is accepted, and so is an account with a condition on the role's ARN (the form the
+    # collection writes for roles of other accounts that may not exist yet).
+    existing = iam.get_role(RoleName=role)["Role"]["Arn"]
+    iam.update_assume_role_policy(RoleName=role, PolicyDocument=trusting(existing))
+    iam.update_assume_role_policy(RoleName=role, PolicyDocument=trusting(
+        "arn:aws:iam::123456789012:root", Condition={"ArnLike": {"aws:PrincipalArn": missing}}))

@@ -22,6 +22,7 @@ NAMES = [
     "delivery_role_trust_policy",
     "destination_kms_key_alias",
     "destination_kms_key_policy",
+    "firehose_stream_arn",
     "iam_role_arn",
     "kms_key_policy",
     "kms_key_policy_statements",
@@ -29,6 +30,8 @@ NAMES = [
     "s3_delivery_bucket_policy",
     "s3_destination_arn",
 ]
+# Filters added after 0.1.0, with their version.
+ADDED_IN = {"firehose_stream_arn": "0.2.0", "iam_role_arn": "0.2.0"}
 ACCT = "000000000000"
 GROUP = "arn:aws:logs:us-east-1:000000000000:log-group:/flowlogs/vpc"
 
@@ -50,7 +53,7 @@ def test_every_filter_has_a_doc_sidecar_matching_its_signature(name):
     assert sorted(doc) == ["DOCUMENTATION", "EXAMPLES", "RETURN"]
     documentation = doc["DOCUMENTATION"]
     assert documentation["name"] == name
-    assert documentation["version_added"] == "0.1.0"
+    assert documentation["version_added"] == ADDED_IN.get(name, "0.1.0")
     assert documentation["short_description"] and documentation["description"]
     positional = [p.strip() for p in documentation["positional"].split(",")]
     assert positional[0] == "_input"
@@ -67,6 +70,17 @@ def test_every_filter_has_a_doc_sidecar_matching_its_signature(name):
             assert spec.get("default") in (default.default, []), option
     assert "flowlogs.aws." + name in doc["EXAMPLES"]
     assert "_value" in doc["RETURN"]
+
+
+def test_arn_filters():
+    assert FILTERS["iam_role_arn"]("flow-role", ACCT) == "arn:aws:iam::000000000000:role/flow-role"
+    assert FILTERS["iam_role_arn"]("r", ACCT, "aws-cn", "/flowlogs/") == "arn:aws-cn:iam::000000000000:role/flowlogs/r"
+    assert FILTERS["firehose_stream_arn"]("flow-stream", ACCT, "eu-west-1") == (
+        "arn:aws:firehose:eu-west-1:000000000000:deliverystream/flow-stream")
+    message = filter_error("iam_role_arn", "bad/name", "123")
+    assert message.startswith("iam_role_arn: ")
+    assert "role name 'bad/name' must be" in message and "'123' is not an AWS account id" in message
+    assert "delivery stream name 'no spaces' must be" in filter_error("firehose_stream_arn", "no spaces", ACCT, "us-east-1")
 
 
 def test_filters_return_the_module_utils_documents():

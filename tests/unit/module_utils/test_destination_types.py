@@ -81,8 +81,14 @@ def test_what_a_flow_log_sends_for_each_type():
         "log_destination_type": "s3", "log_destination": "arn:aws:s3:::bucket/flow/", "destination_options": OPTIONS}
     assert send(STREAM_ARN, "kinesis-data-firehose", role, "", OPTIONS) == {
         "log_destination_type": "kinesis-data-firehose", "log_destination": STREAM_ARN}
-    cross = "arn:aws:iam::111111111111:role/source-delivery"
-    assert send(STREAM_ARN, "kinesis-data-firehose", role, cross, OPTIONS)["deliver_cross_account_role"] == cross
+    # A stream of another account: the source account's role and the stream account's role, both
+    # (CreateFlowLogs refuses DeliverCrossAccountRole without DeliverLogsPermissionArn).
+    source = "arn:aws:iam::123456789012:role/flowlogs-firehose-source-us-east-1-flow"
+    cross = "arn:aws:iam::111111111111:role/AWSLogDeliveryFirehoseCrossAccountRole-us-east-1-flow"
+    other = "arn:aws:firehose:us-east-1:111111111111:deliverystream/flow"
+    assert send(other, "kinesis-data-firehose", source, cross, OPTIONS) == {
+        "log_destination_type": "kinesis-data-firehose", "log_destination": other,
+        "deliver_logs_permission_arn": source, "deliver_cross_account_role": cross}
     with pytest.raises(AnsibleFilterError, match="^log_destination_type: unknown"):
         send(STREAM_ARN, "kinesis")
 

@@ -247,14 +247,6 @@ def test_delivery_role_documents_name_foreign_arns_and_build_no_policy():
     assert "trust_policy" not in documents and "permissions_policy" not in documents
 
 
-def test_iam_role_arn():
-    assert policies.iam_role_arn("flowlogs-delivery", ACCT) == "arn:aws:iam::{0}:role/flowlogs-delivery".format(ACCT)
-    assert policies.iam_role_arn("r", ACCT, "/flowlogs/", "aws-us-gov") == (
-        "arn:aws-us-gov:iam::{0}:role/flowlogs/r".format(ACCT))
-    assert "1 to 64" in problems(policies.iam_role_arn, "bad name!", ACCT)
-    assert "1 to 64" in problems(policies.iam_role_arn, "x" * 65, ACCT)
-
-
 # ------------------------------------------------------------------ S3 bucket policy
 
 

@@ -334,3 +334,19 @@ def test_flow_logs_definitions_add_only_what_the_run_learned_to_the_plan():
     skipped = flow_logs_definitions(check_inventory(GOOD, skip_demo=True)["plan"], arns, role, {})
     assert [d["name"] for d in skipped] == ["given"]
     assert flow_logs_definitions(plan, arns, role, {})[0]["resource_ids"] == []
+
+
+def test_flow_logs_definitions_send_both_roles_to_a_stream_of_another_account():
+    stream = {"name": "stream", "type": "kinesis-data-firehose", "stream_name": "s", "bucket_name": "b-bucket"}
+    plan = check_inventory(_with(flowlogs_destinations=[stream], flowlogs_demo_vpc={}, flowlogs_flow_logs=[
+        {"name": "to-stream", "resource_ids": ["vpc-0123456789abcdef0"], "destination": "stream"}]))["plan"]
+    arn = "arn:aws:firehose:us-east-1:222222222222:deliverystream/s"
+    roles = {"stream": {"permission": "arn:aws:iam::111111111111:role/source",
+                        "cross_account": "arn:aws:iam::222222222222:role/AWSLogDeliveryFirehoseCrossAccountRole-x"}}
+    definition = flow_logs_definitions(plan, {"stream": arn}, "", {}, roles)[0]
+    assert (definition["log_destination"], definition["deliver_logs_permission_arn"],
+            definition["deliver_cross_account_role"]) == (arn, roles["stream"]["permission"],
+                                                          roles["stream"]["cross_account"])
+    # In one account: neither role is sent.
+    alone = flow_logs_definitions(plan, {"stream": arn})[0]
+    assert "deliver_logs_permission_arn" not in alone and "deliver_cross_account_role" not in alone

@@ -20,7 +20,8 @@ Emulator gaps (checked on LocalStack 4.13.1):
   ``aws:``.  Refused with AWS's codes (``ValidationException`` for a pattern or length,
   ``InvalidArgumentException`` for the rest), nothing created.
 * ``CreateFlowLogs`` with ``LogDestinationType`` ``kinesis-data-firehose`` is handled in
-  ``flow_logs.py``: the stream must exist (see ``stream_exists``).
+  ``flow_logs.py``: the stream must exist (see ``stream_exists``), in the account and region
+  its ARN names (a stream of another account for cross-account delivery).
 
 Test infrastructure only; see the package docstring.
 """
@@ -116,18 +117,24 @@ def _described_encryption(encryption):
     return described
 
 
-def stream_exists(account_id, region, arn):
-    """Whether the delivery stream an ARN names exists (CreateFlowLogs needs it)."""
+def _stream_store(arn):
+    """(the store of the stream's account and region, the stream's name), from its ARN: a flow log
+    may name a stream of another account (cross-account delivery)."""
     from localstack.services.firehose.models import firehose_stores
 
+    parts = arn.split(":", 5)
     name = re.split(r"[/:]", arn.split(":deliverystream", 1)[-1], maxsplit=1)[-1]
-    return name in firehose_stores[account_id][region].delivery_streams
+    return firehose_stores[parts[4]][parts[3]], name
 
 
-def tag_for_log_delivery(account_id, region, arn):
-    from localstack.services.firehose.models import firehose_stores
+def stream_exists(arn):
+    """Whether the delivery stream an ARN names exists (CreateFlowLogs needs it)."""
+    store, name = _stream_store(arn)
+    return name in store.delivery_streams
 
-    store = firehose_stores[account_id][region]
+
+def tag_for_log_delivery(arn):
+    store, unused = _stream_store(arn)
     store.TAGS.tag_resource(arn, [{"Key": "LogDeliveryEnabled", "Value": "true"}])
 
 

@@ -18,6 +18,10 @@ AWS's documented rules before the request reaches moto; each rule names its sour
   "You can't use AWSLogs as a subfolder name. This is a reserved term.";
 * [ERR] "Error codes for the Amazon EC2 API"
   (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/errors-overview.html);
+* [XACCT] "IAM roles for cross account delivery" and "Create a flow log that publishes to
+  Amazon Data Firehose", Amazon VPC User Guide: delivery to a stream of another account needs
+  a role in the source account (DeliverLogsPermissionArn) and one in the stream's account
+  (DeliverCrossAccountRole) "with a name that starts with AWSLogDeliveryFirehoseCrossAccountRole";
 * [REAL] error messages real AWS returned, quoted in public issue trackers (named at the
   rule).
 
@@ -75,10 +79,11 @@ ID_FORMS = {
 _HEX_ID = re.compile(r"^[0-9a-f]{8}([0-9a-f]{9})?$")
 _CLOUD_WAN_ID = re.compile(r"^[0-9a-f]{8,17}$")
 
-_ROLE_ARN = re.compile(r"^arn:aws[a-z-]*:iam::\d{12}:role/[\w+=,.@/-]{1,512}$")
+_ROLE_ARN = re.compile(r"^arn:aws[a-z-]*:iam::(\d{12}):role/(?:[\w+=,.@/-]*/)?([\w+=,.@-]{1,64})$")
+CROSS_ACCOUNT_ROLE_PREFIX = "AWSLogDeliveryFirehoseCrossAccountRole"
 _LOG_GROUP_ARN = re.compile(r"^arn:aws[a-z-]*:logs:(?P<region>[a-z0-9-]+):\d{12}:log-group:(?P<name>[^:*]{1,512})(:\*)?$")
 _S3_ARN = re.compile(r"^arn:aws[a-z-]*:s3:::(?P<bucket>[a-z0-9][a-z0-9.-]{1,61}[a-z0-9])(?P<prefix>/.*)?$")
-_FIREHOSE_ARN = re.compile(r"^arn:aws[a-z-]*:firehose:[a-z0-9-]+:\d{12}:deliverystream[/:][\w.-]{1,64}$")
+_FIREHOSE_ARN = re.compile(r"^arn:aws[a-z-]*:firehose:[a-z0-9-]+:(\d{12}):deliverystream[/:][\w.-]{1,64}$")
 _FIELD = re.compile(r"^\$\{([a-z0-9-]+)\}$")
 
 
@@ -160,7 +165,39 @@ def _check_traffic_and_interval(request):
         raise _invalid("MaxAggregationInterval must be 60 for resource type {0}.".format(resource_type))
 
 
-def _check_destination(request, region):
+def _check_firehose_accounts(request, account):
+    """The accounts of the stream and of the two roles ([API] DeliverLogsPermissionArn, [XACCT]).
+
+    ``account`` is the caller's (the flow log's); None: not checked.  Messages are ours.
+    """
+    if account is None:
+        return
+    stream_account = _FIREHOSE_ARN.match(request["LogDestination"]).group(1)
+    permission = request.get("DeliverLogsPermissionArn")
+    cross = request.get("DeliverCrossAccountRole")
+    if stream_account != account:
+        # [API] DeliverLogsPermissionArn "is required if ... the destination type is kinesis-data-firehose
+        # and the delivery stream and the resources to monitor are in different accounts".
+        if not permission:
+            raise _invalid("DeliverLogsPermissionArn can't be empty if the delivery stream is in another account.")
+        # [XACCT] "you must create an IAM role in the source account and an IAM role in the destination account".
+        if not cross:
+            raise _invalid("DeliverCrossAccountRole can't be empty if the delivery stream is in another account.")
+    if permission and _ROLE_ARN.match(permission).group(1) != account:
+        raise _invalid("DeliverLogsPermissionArn {0} is not a role of the account of the flow log ({1}).".format(
+            permission, account))
+    if cross:
+        role_account, role_name = _ROLE_ARN.match(cross).groups()
+        if role_account != stream_account:
+            raise _invalid("DeliverCrossAccountRole {0} is not a role of the account of the delivery stream ({1})."
+                           .format(cross, stream_account))
+        # [XACCT] "create a role with a name that starts with AWSLogDeliveryFirehoseCrossAccountRole".
+        if not role_name.startswith(CROSS_ACCOUNT_ROLE_PREFIX):
+            raise _invalid("DeliverCrossAccountRole {0}: the role's name must start with {1}.".format(
+                cross, CROSS_ACCOUNT_ROLE_PREFIX))
+
+
+def _check_destination(request, region, account=None):
     destination_type = request.get("LogDestinationType") or "cloud-watch-logs"
     group = request.get("LogGroupName")
     destination = request.get("LogDestination")
@@ -206,6 +243,8 @@ def _check_destination(request, region):
             raise _invalid("LogDestination: AWSLogs is a reserved term and can't be used as a subfolder name.")
     elif not _FIREHOSE_ARN.match(destination):
         raise _invalid("LogDestination {0} is not a Kinesis Data Firehose delivery stream ARN.".format(destination))
+    else:
+        _check_firehose_accounts(request, account)
     # [API] DestinationOptions is a member of the S3 delivery (its fields describe S3
     # objects: file format, Hive-compatible S3 prefixes, hourly partitions).
     options = request.get("DestinationOptions")
@@ -267,13 +306,13 @@ def _check_format_and_tag_fields(request):
                            "for resource type {3}.".format(field, position, "s" if position > 1 else "", resource_type))
 
 
-def check(request, region=None, exists=lambda resource_type, resource_id: None):
+def check(request, region=None, exists=lambda resource_type, resource_id: None, account=None):
     """Raise Refused when AWS would refuse this CreateFlowLogs request.
 
     ``exists(resource_type, resource_id)`` answers True/False for resources the emulator
-    knows, None where it cannot tell (no check).
+    knows, None where it cannot tell (no check); ``account`` is the caller's.
     """
     _check_resources(request, exists)
     _check_traffic_and_interval(request)
-    _check_destination(request, region)
+    _check_destination(request, region, account)
     _check_format_and_tag_fields(request)

@@ -272,12 +272,14 @@ def flowlogs_patch_flow_log_destination_options():
     def create_flow_logs(fn, self, context, request, **kwargs):
         backend = ec2_backends[context.account_id][context.region]
         try:
-            flow_log_rules.check(request, context.region, lambda kind, rid: _exists(backend, kind, rid))
+            flow_log_rules.check(request, context.region, lambda kind, rid: _exists(backend, kind, rid),
+                                 context.account_id)
         except flow_log_rules.Refused as refused:
             raise CommonServiceException(code=refused.code, message=refused.message)
         destination = request.get("LogDestination") or ""
         if request.get("LogDestinationType") == "kinesis-data-firehose":
-            if not firehose.stream_exists(context.account_id, context.region, destination):
+            # The stream's own account and region (a stream of another account, cross-account delivery).
+            if not firehose.stream_exists(destination):
                 # As for a bucket that does not exist (see the README, (c)): nothing created, one
                 # Unsuccessful entry per resource.  AWS's exact text is not published; ours.
                 return {"FlowLogIds": [], "Unsuccessful": [
@@ -285,7 +287,7 @@ def flowlogs_patch_flow_log_destination_options():
                         destination)}} for rid in request.get("ResourceIds") or []]}
             # "AWS gives this tag to the destination delivery stream when you set up the logging"
             # ("Logs sent to Firehose", Amazon CloudWatch Logs User Guide).
-            firehose.tag_for_log_delivery(context.account_id, context.region, destination)
+            firehose.tag_for_log_delivery(destination)
         _creating.configuration = _request_configuration(request)
         try:
             response = fn(self, context, request, **kwargs)

@@ -13,6 +13,13 @@ policy elements" in the IAM User Guide for the limits and policy rules):
 * ``CreateRole`` and ``UpdateAssumeRolePolicy`` accept a trust policy statement without
   ``Principal`` (``MalformedPolicyDocument``) and a trust policy longer than 2048 characters,
   white space not counted (``LimitExceeded``, the default "Role trust policy length" quota).
+* ``CreateRole`` and ``UpdateAssumeRolePolicy`` accept a trust policy whose ``AWS`` principal is
+  an IAM role or user that does not exist; AWS refuses it (``MalformedPolicyDocument: Invalid
+  principal in policy: "AWS":"ARN"``, as real AWS answered in hashicorp/terraform-provider-aws#8905
+  and aws-samples/aws-secure-environment-accelerator#1136: IAM turns a role or user principal into
+  its unique id when the policy is saved, "IAM JSON policy elements: Principal", IAM User Guide).
+  Account principals (``arn:aws:iam::ACCOUNT:root``, an account id) and ``*`` are not checked:
+  every LocalStack account exists.
 * ``PutRolePolicy`` accepts a statement with ``Principal`` in an identity policy
   (``MalformedPolicyDocument``) and inline policies of a role adding up to more than 10,240
   characters, white space not counted (``LimitExceeded``, "Role policy size").
@@ -77,6 +84,30 @@ def _check_tag_keys(tags):
             raise InvalidInput("User-defined tag keys can't start with 'aws:' (got %s)" % key)
 
 
+# An IAM role or user principal: its partition, account, kind and name (the last path segment).
+PRINCIPAL_RE = re.compile(r"^arn:(aws[a-z-]*):iam::(\d{12}):(role|user)/(?:[\x21-\x7e]*/)?([\w+=,.@-]+)$")
+
+
+def _principal_exists(partition, account, kind, name):
+    from moto.iam.models import iam_backends
+
+    backend = iam_backends[account][partition]
+    if kind == "user":
+        return name in backend.users
+    return any(role.name == name for role in backend.get_roles())
+
+
+def _check_principals(statement):
+    from moto.iam.exceptions import MalformedPolicyDocument
+
+    principal = statement.get("Principal")
+    values = principal.get("AWS") if isinstance(principal, dict) else None
+    for value in [values] if isinstance(values, str) else values or []:
+        match = PRINCIPAL_RE.match(value) if isinstance(value, str) else None
+        if match and not _principal_exists(*match.groups()):
+            raise MalformedPolicyDocument('Invalid principal in policy: "AWS":"%s"' % value)
+
+
 def _check_trust_policy(document):
     from moto.iam.exceptions import LimitExceededException
     from moto.iam.exceptions import MalformedPolicyDocument
@@ -84,6 +115,7 @@ def _check_trust_policy(document):
     for statement in _statements(document):
         if "Principal" not in statement and "NotPrincipal" not in statement:
             raise MalformedPolicyDocument("Missing required field Principal")
+        _check_principals(statement)
     if _size(document) > TRUST_POLICY_MAX:
         raise LimitExceededException("Cannot exceed quota for ACLSizePerRole: %d" % TRUST_POLICY_MAX)
 
