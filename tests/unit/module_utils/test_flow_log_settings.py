@@ -1043,4 +1043,3 @@ def test_without_required_resources_an_empty_definition_is_checked_but_valid():
     assert build_desired(params, require_resources=False)["resource_ids"] == []
     with pytest.raises(FlowLogSettingsError, match="not supported for resource_type TransitGateway"):
         build_desired(dict(params, resource_type="TransitGateway", traffic_type="ALL"), require_resources=False)
-
